@@ -1,0 +1,164 @@
+/**
+ * MQTT payload schemas (DESIGN.md "MQTT contract"). Every payload crossing the broker is parsed
+ * against one of these at the receiving end: an MQTT message stays `unknown` until it has.
+ * Times are epoch milliseconds (fractional allowed): plans carry absolute times, so hosts share
+ * a clock (NTP).
+ */
+import { z } from 'zod';
+import { ErrorCodes, GhostfleetError } from './errors.js';
+import { DEVICE_KINDS, DEVICE_OUTCOMES, METHODS, OPERATIONS, SOURCES } from './operations.js';
+
+const epochMs = z.number().finite().nonnegative();
+const cents = z.number().int();
+
+export const WalletRefSchema = z.strictObject({
+  /** `wallet_binding_id` (test data: wallet_test_N). */
+  binding: z.string().min(1),
+  /** `X-Device-Fingerprint` owning the wallet (test data: device_test_N). Not a secret. */
+  fingerprint: z.string().min(1),
+});
+export type WalletRef = z.infer<typeof WalletRefSchema>;
+
+export const CartSchema = z.strictObject({
+  itemId: z.string().min(1),
+  itemName: z.string().min(1),
+  unitPriceCents: cents.nonnegative(),
+  quantity: z.number().int(),
+  tipCents: cents,
+});
+export type Cart = z.infer<typeof CartSchema>;
+
+export const PlanEventSchema = z.strictObject({
+  /** Run-unique id; the journal's key. */
+  id: z.string().min(1),
+  op: z.enum(OPERATIONS),
+  /** Intended arrival time: sojourn is measured from here (no coordinated omission). */
+  at: epochMs,
+  wallet: WalletRefSchema,
+  method: z.enum(METHODS),
+  cart: CartSchema.optional(),
+  /** Funding amount. */
+  amountCents: cents.positive().optional(),
+  /** Set when this event is a copy of one reassigned from a dead device. */
+  reassignedFrom: z.string().optional(),
+});
+export type PlanEvent = z.infer<typeof PlanEventSchema>;
+
+export const PlanSchema = z.strictObject({
+  runId: z.string().min(1),
+  seq: z.number().int().nonnegative(),
+  events: z.array(PlanEventSchema),
+});
+export type Plan = z.infer<typeof PlanSchema>;
+
+export const EventResultSchema = z.strictObject({
+  id: z.string().min(1),
+  op: z.enum(OPERATIONS),
+  outcome: z.enum(DEVICE_OUTCOMES),
+  source: z.enum(SOURCES),
+  /** Arrival: planned `at`, or the first reader byte for a physical reader. */
+  at: epochMs,
+  /** Reader frame complete. */
+  started: epochMs.optional(),
+  /** First request sent. */
+  sent: epochMs.optional(),
+  /** Last response received. */
+  responded: epochMs.optional(),
+  /** The decision shown to the patron. */
+  decided: epochMs,
+  /** HTTP status of the deciding response. */
+  status: z.number().int().optional(),
+  /** A short machine code for declines and errors (e.g. `insufficient_balance`, `ECONNREFUSED`). */
+  code: z.string().optional(),
+  wallet: z.string().optional(),
+  receiptId: z.string().optional(),
+  sessionId: z.string().optional(),
+  entryNumber: z.number().int().optional(),
+  entryType: z.string().optional(),
+  chargedCents: cents.optional(),
+  /** True when the event was not planned by the orchestrator (a physical reader's scan). */
+  unplanned: z.boolean().optional(),
+});
+export type EventResult = z.infer<typeof EventResultSchema>;
+
+export const ResultBatchSchema = z.strictObject({
+  runId: z.string().min(1),
+  device: z.string().min(1),
+  seq: z.number().int().nonnegative(),
+  results: z.array(EventResultSchema),
+});
+export type ResultBatch = z.infer<typeof ResultBatchSchema>;
+
+export const DeviceOnlineSchema = z.strictObject({
+  status: z.literal('online'),
+  kind: z.enum(DEVICE_KINDS),
+  profile: z.string(),
+  input: z.string(),
+  source: z.enum(SOURCES),
+  host: z.string(),
+  pid: z.number().int(),
+  metricsUrl: z.string(),
+  startedAt: epochMs,
+  /** The device's clock when it published: the orchestrator estimates clock offset from it. */
+  clock: epochMs,
+});
+export const DeviceOfflineSchema = z.strictObject({
+  status: z.literal('offline'),
+  reason: z.enum(['lost', 'shutdown']),
+});
+export const DeviceReaderDownSchema = z.strictObject({
+  status: z.literal('reader_disconnected'),
+  kind: z.enum(DEVICE_KINDS),
+  input: z.string(),
+  error: z.string(),
+  since: epochMs,
+});
+export const DeviceStateSchema = z.discriminatedUnion('status', [
+  DeviceOnlineSchema,
+  DeviceOfflineSchema,
+  DeviceReaderDownSchema,
+]);
+export type DeviceOnline = z.infer<typeof DeviceOnlineSchema>;
+export type DeviceState = z.infer<typeof DeviceStateSchema>;
+
+export const DeviceCommandSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('pause') }),
+  z.strictObject({ type: z.literal('resume') }),
+  /** Finish what is in flight, report everything still queued as `dropped`, then publish results. */
+  z.strictObject({ type: z.literal('drain'), runId: z.string() }),
+  z.strictObject({ type: z.literal('stop') }),
+]);
+export type DeviceCommand = z.infer<typeof DeviceCommandSchema>;
+
+export const RUN_PHASES = ['starting', 'running', 'draining', 'done', 'aborted'] as const;
+export const RunStateSchema = z.strictObject({
+  phase: z.enum(RUN_PHASES),
+  runId: z.string(),
+  scenario: z.string(),
+  startedAt: epochMs,
+  endsAt: epochMs.optional(),
+});
+export type RunState = z.infer<typeof RunStateSchema>;
+
+/** Parse an MQTT payload (Buffer or string) against a schema; a clear error names what failed. */
+export function parsePayload<T>(schema: z.ZodType<T>, payload: Buffer | string, what: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8'));
+  } catch (err) {
+    throw new GhostfleetError(ErrorCodes.BadPayload, `${what}: payload is not JSON`, {
+      cause: err,
+    });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new GhostfleetError(ErrorCodes.BadPayload, `${what}: payload does not match its schema`, {
+      details: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    });
+  }
+  return parsed.data;
+}
+
+export function encodePayload(value: unknown): Buffer {
+  return Buffer.from(JSON.stringify(value));
+}
