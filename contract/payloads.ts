@@ -58,6 +58,8 @@ export const EventResultSchema = z.strictObject({
   source: z.enum(SOURCES),
   /** Arrival: planned `at`, or the first reader byte for a physical reader. */
   at: epochMs,
+  /** When the device's timer put the patron in its queue: `queued − at` is the schedule lag. */
+  queued: epochMs.optional(),
   /** Reader frame complete. */
   started: epochMs.optional(),
   /** First request sent. */
