@@ -126,8 +126,6 @@ export type DeviceState = z.infer<typeof DeviceStateSchema>;
 export const DeviceCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('pause') }),
   z.strictObject({ type: z.literal('resume') }),
-  /** Finish what is in flight, report everything still queued as `dropped`, then publish results. */
-  z.strictObject({ type: z.literal('drain'), runId: z.string() }),
   z.strictObject({ type: z.literal('stop') }),
 ]);
 export type DeviceCommand = z.infer<typeof DeviceCommandSchema>;
