@@ -1,0 +1,120 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
+import { listProfiles, loadProfile, profilesDir, validateProfile } from './load.js';
+
+const fixture = (name: string) => join(profilesDir(), 'fixtures', `${name}.json`);
+
+async function failure(p: Promise<unknown>): Promise<GhostfleetError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(GhostfleetError);
+    return err as GhostfleetError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('firmware profiles', () => {
+  let tmp = '';
+  beforeAll(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'gf-profiles-'));
+  });
+  afterAll(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('lists the three shipped profiles, all valid', async () => {
+    const list = await listProfiles();
+    expect(list.map((p) => p.name)).toEqual(['pn532-uart', 'rs232-aim-qr', 'usb-cdc-qr']);
+    expect(list.find((p) => p.name === 'pn532-uart')?.credential).toBe('nfc-uid');
+    for (const p of list) expect(p.file.endsWith(`${p.name}.json`)).toBe(true);
+  });
+
+  it('resolves a bare name next to the package, and a path as a path', async () => {
+    const byName = await loadProfile('rs232-aim-qr');
+    expect(byName.serial.baudRate).toBe(9600);
+    expect(byName.framing).toEqual({ kind: 'line', prefix: ']Q1', aim: true, suffix: 'CR' });
+    const byPath = await loadProfile(join(profilesDir(), 'usb-cdc-qr.json'));
+    expect(byPath.timing.usbFrameMs).toBe(1);
+  });
+
+  it('rejects an unknown key, naming file and field', async () => {
+    const err = await failure(loadProfile(fixture('bad-unknown-key')));
+    expect(err.code).toBe(ErrorCodes.BadConfig);
+    expect(err.message).toBe(`firmware profile ${fixture('bad-unknown-key')} is invalid`);
+    expect(err.details).toEqual([`${fixture('bad-unknown-key')}: serial.flowControl: unknown key`]);
+  });
+
+  it('rejects wrong types', async () => {
+    const err = await failure(loadProfile(fixture('bad-wrong-types')));
+    expect(err.details).toHaveLength(1);
+    expect(err.details[0]).toMatch(/bad-wrong-types\.json: serial\.baudRate: .*expected number/);
+  });
+
+  it('reports every problem of a file in one error', async () => {
+    const err = await failure(loadProfile(fixture('bad-many')));
+    const fields = err.details.map((d) => d.split(': ')[1]);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'name',
+        'description',
+        'credential',
+        'serial.dataBits',
+        'framing.suffix',
+        'timing.decode.maxMs',
+        'timing.sameCodeDelayMs',
+        'errors.noReadRate',
+        'colour',
+      ]),
+    );
+    for (const d of err.details) expect(d.startsWith(`${fixture('bad-many')}: `)).toBe(true);
+  });
+
+  it('names the file and the parse error for bad JSON', async () => {
+    const err = await failure(loadProfile(fixture('bad-json')));
+    expect(err.code).toBe(ErrorCodes.BadConfig);
+    expect(err.message).toContain('bad-json.json is not valid JSON');
+    expect(err.message).toMatch(/position|property/i);
+  });
+
+  it('checks cross-field rules (pn532 carries UIDs; an AIM prefix needs aim: true)', async () => {
+    const err = await failure(loadProfile(fixture('bad-pn532-qr')));
+    expect(err.details[0]).toMatch(/: credential: .*nfc-uid/);
+    const good = await loadProfile('rs232-aim-qr');
+    const file = join(tmp, 'aim.json');
+    await writeFile(file, JSON.stringify({ ...good, framing: { ...good.framing, aim: false } }));
+    const err2 = await failure(loadProfile(file));
+    expect(err2.details).toEqual([`${file}: framing.aim: the prefix is an AIM id: set aim: true`]);
+  });
+
+  it('validateProfile accepts parsed data and names the given file', () => {
+    expect(() => validateProfile({ transport: 'hid' }, 'x.json')).toThrow(GhostfleetError);
+    try {
+      validateProfile(42, 'x.json');
+    } catch (err) {
+      expect((err as GhostfleetError).details[0]).toMatch(/^x\.json: \(root\): /);
+    }
+  });
+
+  it('a missing file is a BadConfig naming the path', async () => {
+    const err = await failure(loadProfile('no-such-profile'));
+    expect(err.code).toBe(ErrorCodes.BadConfig);
+    expect(err.message).toContain('no-such-profile.json');
+  });
+});
+
+describe('findPackageRoot', () => {
+  it('finds the same root from source and from the compiled dist/ layout', async () => {
+    const { findPackageRoot } = await import('./package-root.js');
+    const { pathToFileURL } = await import('node:url');
+    const root = findPackageRoot(import.meta.url);
+    const fromDist = findPackageRoot(
+      pathToFileURL(join(root, 'dist', 'firmware-profiles', 'load.js')).href,
+    );
+    expect(fromDist).toBe(root);
+    expect(profilesDir()).toBe(join(root, 'firmware-profiles'));
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * Loading firmware profiles: every problem of a bad file reported at once, naming the file, the
+ * field and the reason (k6's `Validate()` collects all errors; STYLE.md item 4).
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import type { z } from 'zod';
+import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
+import { findPackageRoot } from './package-root.js';
+import { type FirmwareProfile, FirmwareProfileSchema } from './schema.js';
+
+/** The folder of the shipped profile data files (`<package root>/firmware-profiles`). */
+export function profilesDir(): string {
+  return join(findPackageRoot(import.meta.url), 'firmware-profiles');
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('');
+}
+
+/** One line per problem: `<file>: <field.path>: <reason>`; unknown keys one line each. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], file: string): string[] {
+  const lines: string[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        lines.push(`${file}: ${fieldPath([...issue.path, key])}: unknown key`);
+      }
+    } else {
+      lines.push(`${file}: ${fieldPath(issue.path)}: ${issue.message}`);
+    }
+  }
+  return lines;
+}
+
+/** Parses untrusted data into a profile, or throws ONE BadConfig error listing every problem. */
+export function validateProfile(data: unknown, file: string): FirmwareProfile {
+  const parsed = FirmwareProfileSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  throw new GhostfleetError(ErrorCodes.BadConfig, `firmware profile ${file} is invalid`, {
+    details: describeIssues(parsed.error.issues, file),
+  });
+}
+
+export async function loadProfileFile(path: string): Promise<FirmwareProfile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new GhostfleetError(
+      ErrorCodes.BadConfig,
+      `firmware profile ${path} cannot be read: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    const reason = (err as Error).message;
+    throw new GhostfleetError(
+      ErrorCodes.BadConfig,
+      `firmware profile ${path} is not valid JSON: ${reason}`,
+      { cause: err, details: [`${path}: (root): ${reason}`] },
+    );
+  }
+  return validateProfile(data, path);
+}
+
+/** A bare name (`usb-cdc-qr`) resolves to the shipped data file; anything else is a path. */
+export function resolveProfilePath(nameOrPath: string): string {
+  const bare = /^[a-z0-9][a-z0-9-]*$/.test(nameOrPath);
+  if (bare) return join(profilesDir(), `${nameOrPath}.json`);
+  return isAbsolute(nameOrPath) ? nameOrPath : resolve(nameOrPath);
+}
+
+export async function loadProfile(nameOrPath: string): Promise<FirmwareProfile> {
+  return loadProfileFile(resolveProfilePath(nameOrPath));
+}
+
+export interface ProfileSummary {
+  name: string;
+  transport: FirmwareProfile['transport'];
+  credential: FirmwareProfile['credential'];
+  description: string;
+  file: string;
+}
+
+/** Every shipped profile (the `fixtures/` folder of known-bad files is not listed). */
+export async function listProfiles(): Promise<ProfileSummary[]> {
+  const dir = profilesDir();
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
+  const out: ProfileSummary[] = [];
+  for (const n of names) {
+    const file = join(dir, n);
+    const p = await loadProfileFile(file);
+    if (p.name !== basename(n, '.json')) {
+      throw new GhostfleetError(ErrorCodes.BadConfig, `firmware profile ${file} is invalid`, {
+        details: [`${file}: name: "${p.name}" must match the file name`],
+      });
+    }
+    out.push({
+      name: p.name,
+      transport: p.transport,
+      credential: p.credential,
+      description: p.description,
+      file,
+    });
+  }
+  return out;
+}
