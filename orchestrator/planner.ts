@@ -1,0 +1,264 @@
+/**
+ * The planner: a k6-style OPEN model (k6 constant-arrival-rate / Poisson): arrivals happen at the
+ * configured rate whatever the target answers, so a slow target meets a growing queue instead of
+ * a politely slower load (no coordinated omission).
+ *
+ * - `constant`: exactly evenly spaced, offset_k = anchor + k × 60000/rate.
+ * - `poisson`: exponential inter-arrival times.
+ * Times are offsets from the fixed `startAt` in virtual time, never read from a wall clock, so
+ * no drift can build up; `next(untilMs)` only reveals what is due before `untilMs`.
+ *
+ * Randomness: one fork per concern (`entry.times`, `entry.details`, crowd per op, ...), so
+ * changing one operation's rate leaves the others' times and carts unchanged.
+ * Devices: round-robin per operation over the devices of the operation's kind, in the order
+ * given (deterministic and even: two doors get alternate patrons, like a steward splitting a line).
+ */
+import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
+import {
+  type DeviceKind,
+  KIND_OPERATION,
+  type Method,
+  OPERATIONS,
+  type Operation,
+} from '../contract/operations.js';
+import type { Cart, PlanEvent, WalletRef } from '../contract/payloads.js';
+import { type CrowdStats, createCrowd } from './crowd.js';
+import { createRng, type Rng } from './rng.js';
+import { inputSource, type Scenario } from './scenario.js';
+
+export interface Item {
+  id: string;
+  name: string;
+  priceCents: number;
+}
+
+export interface PlannerDevice {
+  id: string;
+  kind: DeviceKind;
+}
+
+export interface PlannedEvent {
+  event: PlanEvent;
+  device: string;
+}
+
+export interface PlannerOptions {
+  scenario: Scenario;
+  seed: number | string;
+  /** Epoch ms of offset 0. */
+  startAt: number;
+  /** The target's concession items (vendor_items). */
+  items: readonly Item[];
+  /** Wallet number (1..N) → its binding and fingerprint. */
+  walletRef: (n: number) => WalletRef;
+  /** Devices that take planned events; default: the scenario's virtual devices. */
+  devices?: readonly PlannerDevice[];
+}
+
+export interface Planner {
+  /** All events with `at < untilMs` (and before the run's end) not yet returned, in time order. */
+  next(untilMs: number): PlannedEvent[];
+  planned(): Record<Operation, number>;
+  /**
+   * Scale an operation's virtual rate from the planning horizon on (1 = the scenario's rate,
+   * 0 = stop): e.g. lower it so physical readers' scans count toward the total.
+   */
+  rateScale(op: Operation, factor: number): void;
+  crowd(): CrowdStats;
+  /** Epoch ms at which planning stops (startAt + duration). */
+  readonly endsAt: number;
+  /** True once every event of the run has been returned. */
+  done(): boolean;
+}
+
+interface Stream {
+  readonly key: Operation | 'leave';
+  readonly baseRate: number; // per minute
+  rate: number; // per minute, after scaling
+  anchor: number; // constant: offset of arrival number `anchorCount`
+  anchorCount: number;
+  count: number; // arrivals generated so far
+  last: number; // offset of the last generated arrival (-Infinity before the first)
+  next: number | null; // offset of the next arrival; null = stopped
+  readonly times: Rng;
+}
+
+const ID_DIGITS = 6;
+
+export function createPlanner(opts: PlannerOptions): Planner {
+  const { scenario, startAt, items, walletRef } = opts;
+  const poisson = scenario.arrivals === 'poisson';
+  const endOffset = scenario.duration;
+  const root = createRng(opts.seed);
+  const crowd = createCrowd({
+    wallets: scenario.crowd.wallets,
+    maxInside: scenario.crowd.maxInside,
+    openingBalanceCents: scenario.crowd.openingBalanceCents,
+    cooldownMs: scenario.crowd.walletCooldown,
+    rng: root.fork('crowd'),
+  });
+  const devices =
+    opts.devices ??
+    scenario.devices
+      .filter((d) => inputSource(d.input) === 'virtual')
+      .map(({ id, kind }) => ({ id, kind }));
+  const byOp: Record<Operation, string[]> = { entry: [], concession: [], funding: [] };
+  for (const d of devices) byOp[KIND_OPERATION[d.kind]].push(d.id);
+  for (const op of OPERATIONS) {
+    if (scenario.operations[op].perMinute > 0 && byOp[op].length === 0) {
+      throw new GhostfleetError(ErrorCodes.BadConfig, `no device can perform ${op}`, {
+        details: [`${op} is planned at ${scenario.operations[op].perMinute}/min`],
+      });
+    }
+  }
+  if (scenario.operations.concession.perMinute > 0 && items.length === 0) {
+    throw new GhostfleetError(
+      ErrorCodes.BadConfig,
+      'purchases are planned but the target has no items',
+    );
+  }
+  const details: Record<Operation, Rng> = {
+    entry: root.fork('entry.details'),
+    concession: root.fork('concession.details'),
+    funding: root.fork('funding.details'),
+  };
+  const roundRobin: Record<Operation, number> = { entry: 0, concession: 0, funding: 0 };
+  const seq: Record<Operation, number> = { entry: 0, concession: 0, funding: 0 };
+
+  const streams: Stream[] = [
+    ...OPERATIONS.map((op) => makeStream(op, scenario.operations[op].perMinute)),
+    makeStream('leave', scenario.crowd.leaveRatePerMinute),
+  ];
+  let horizon = 0; // offset up to which events were revealed
+
+  function makeStream(key: Stream['key'], perMinute: number): Stream {
+    const s: Stream = {
+      key,
+      baseRate: perMinute,
+      rate: perMinute,
+      anchor: 0,
+      anchorCount: 0,
+      count: 0,
+      last: Number.NEGATIVE_INFINITY,
+      next: null,
+      times: root.fork(`${key}.times`),
+    };
+    s.next = perMinute > 0 ? (poisson ? s.times.exponential(perMinute / 60_000) : 0) : null;
+    return s;
+  }
+
+  function advance(s: Stream): void {
+    s.last = s.next as number;
+    s.count++;
+    if (s.rate <= 0) s.next = null;
+    else if (poisson) s.next = s.last + s.times.exponential(s.rate / 60_000);
+    // Multiplied from the anchor, not added up: float error cannot accumulate.
+    else s.next = s.anchor + (s.count - s.anchorCount) * (60_000 / s.rate);
+  }
+
+  function method(op: Operation, nfcShare: number): Method {
+    return details[op].chance(nfcShare) ? 'NFC' : 'QR';
+  }
+
+  function device(op: Operation): string {
+    const list = byOp[op];
+    const id = list[roundRobin[op] % list.length] as string;
+    roundRobin[op]++;
+    return id;
+  }
+
+  function makeEvent(op: Operation, at: number): PlannedEvent {
+    seq[op]++;
+    const id = `${op[0]}-${String(seq[op]).padStart(ID_DIGITS, '0')}`;
+    const rng = details[op];
+    let event: PlanEvent;
+    if (op === 'entry') {
+      const m = method(op, scenario.operations.entry.nfcShare);
+      event = { id, op, at, wallet: walletRef(crowd.entry(at)), method: m };
+    } else if (op === 'concession') {
+      const cfg = scenario.operations.concession;
+      const item = rng.pick(items);
+      const quantity = 1 + rng.int(cfg.maxQuantity);
+      const subtotal = item.priceCents * quantity;
+      // A tip of 10-20 % rounded to 25 cents, like a tip screen's preset buttons.
+      const tipCents = rng.chance(cfg.tipShare)
+        ? Math.max(25, Math.round((subtotal * (0.1 + 0.1 * rng.next())) / 25) * 25)
+        : 0;
+      const m = method(op, cfg.nfcShare);
+      const cart: Cart = {
+        itemId: item.id,
+        itemName: item.name,
+        unitPriceCents: item.priceCents,
+        quantity,
+        tipCents,
+      };
+      event = {
+        id,
+        op,
+        at,
+        wallet: walletRef(crowd.purchase(at, subtotal + tipCents)),
+        method: m,
+        cart,
+      };
+    } else {
+      const amountCents = rng.pick(scenario.operations.funding.amountsCents);
+      // Funding happens in the wallet app, not at a reader: the method is nominal.
+      event = {
+        id,
+        op,
+        at,
+        wallet: walletRef(crowd.funding(at, amountCents)),
+        method: 'QR',
+        amountCents,
+      };
+    }
+    return { event, device: device(op) };
+  }
+
+  return {
+    endsAt: startAt + endOffset,
+    next(untilMs) {
+      const until = Math.min(untilMs - startAt, endOffset);
+      const out: PlannedEvent[] = [];
+      for (;;) {
+        let s: Stream | undefined;
+        for (const c of streams) {
+          if (c.next !== null && c.next < until && (s === undefined || c.next < (s.next as number)))
+            s = c;
+        }
+        if (s === undefined) break;
+        const at = startAt + (s.next as number);
+        if (s.key === 'leave') crowd.leave(at);
+        else out.push(makeEvent(s.key, at));
+        advance(s);
+      }
+      horizon = Math.max(horizon, until);
+      return out;
+    },
+    planned: () => ({ ...seq }),
+    rateScale(op, factor) {
+      if (!(Number.isFinite(factor) && factor >= 0)) {
+        throw new RangeError(`rateScale factor must be a finite number >= 0, got ${factor}`);
+      }
+      const s = streams.find((x) => x.key === op) as Stream;
+      s.rate = s.baseRate * factor;
+      // Events before the horizon were already handed out: resume from there.
+      const from = Math.max(horizon, s.last);
+      if (s.rate <= 0) {
+        s.next = null;
+      } else if (poisson) {
+        s.next = from + s.times.exponential(s.rate / 60_000);
+      } else {
+        const interval = 60_000 / s.rate;
+        s.anchor =
+          s.last === Number.NEGATIVE_INFINITY ? horizon : Math.max(s.last + interval, horizon);
+        s.anchorCount = s.count;
+        s.next = s.anchor;
+      }
+    },
+    crowd: () => crowd.stats(),
+    done() {
+      return streams.every((s) => s.key === 'leave' || s.next === null || s.next >= endOffset);
+    },
+  };
+}

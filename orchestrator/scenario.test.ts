@@ -1,0 +1,157 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCodes, GhostfleetError, isGhostfleetError } from '../contract/errors.js';
+import { formatDuration, parseDuration } from './duration.js';
+import { loadScenario, validateScenario, withOverrides } from './scenario.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gf-scenario-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function caught(p: Promise<unknown>): Promise<GhostfleetError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof GhostfleetError) return err;
+    throw err;
+  }
+  throw new Error('expected a GhostfleetError');
+}
+
+describe('parseDuration', () => {
+  it('reads units and numbers', () => {
+    expect(parseDuration('45s')).toBe(45_000);
+    expect(parseDuration('2m')).toBe(120_000);
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(parseDuration('1m30s250ms')).toBe(90_250);
+    expect(parseDuration('1.5s')).toBe(1_500);
+    expect(parseDuration('500ms')).toBe(500);
+    expect(parseDuration(750)).toBe(750);
+    expect(parseDuration('750')).toBe(750);
+  });
+
+  it('rejects nonsense with a clear error', () => {
+    for (const bad of ['', '5x', '1m1h', '2m2m', 's', '-5s', -1, Number.NaN]) {
+      expect(() => parseDuration(bad)).toThrow(/invalid duration/);
+    }
+    try {
+      parseDuration('10 minutes');
+    } catch (err) {
+      expect(isGhostfleetError(err, ErrorCodes.BadArgument)).toBe(true);
+      expect((err as Error).message).toMatch(/1h30m/);
+    }
+  });
+
+  it('formats back', () => {
+    expect(formatDuration(5_400_000)).toBe('1h30m');
+    expect(formatDuration(120_000)).toBe('2m');
+    expect(formatDuration(45_000)).toBe('45s');
+    expect(formatDuration(250)).toBe('250ms');
+  });
+});
+
+describe('loadScenario', () => {
+  it('loads the bundled demo and pilot by name', async () => {
+    const demo = await loadScenario('demo');
+    const pilot = await loadScenario('pilot');
+    expect(demo.duration).toBe(120_000);
+    expect(pilot.duration).toBe(25 * 60_000);
+    for (const s of [demo, pilot]) {
+      expect(s.crowd.wallets).toBe(5000);
+      expect(s.crowd.walletCooldown).toBe(20_000);
+      expect(s.dropDeadline).toBe(10_000);
+      expect(s.lookahead).toBe(3_000);
+      expect(s.operations.entry.perMinute).toBe(200);
+      expect(s.operations.concession.perMinute).toBe(120);
+      expect(s.thresholds.latency).toBe('sojourn');
+      expect(s.devices.map((d) => d.id)).toEqual([
+        'door-1',
+        'door-2',
+        'concession-1',
+        'concession-2',
+        'concession-3',
+        'concession-4',
+        'wallets',
+      ]);
+    }
+  });
+
+  it('loads a path and reports a missing file', async () => {
+    const file = join(dir, 'mine.json');
+    const demo = await loadScenario('demo');
+    await writeFile(file, JSON.stringify({ ...demo, name: 'mine', duration: '30s' }));
+    expect((await loadScenario(file)).duration).toBe(30_000);
+    const err = await caught(loadScenario('no-such-scenario'));
+    expect(err.code).toBe(ErrorCodes.BadConfig);
+    expect(err.details[0]).toMatch(/no-such-scenario\.json/);
+  });
+
+  it('reports every problem of a bad file at once, with file and path', async () => {
+    const file = join(dir, 'bad.json');
+    const demo = await loadScenario('demo');
+    const bad = {
+      ...demo,
+      duration: '10 minutes',
+      surprise: true,
+      crowd: { ...demo.crowd, walletCooldown: '20s', maxInside: 9000 },
+      operations: { ...demo.operations, funding: { perMinute: 30, amountsCents: [10] } },
+      devices: [
+        ...demo.devices,
+        { id: 'door-1', kind: 'entry-scanner', profile: 'x', input: 'serial' },
+      ],
+    };
+    await writeFile(file, JSON.stringify(bad));
+    const err = await caught(loadScenario(file));
+    expect(err.code).toBe(ErrorCodes.BadConfig);
+    expect(err.message).toBe(`scenario ${file} is invalid`);
+    const text = err.details.join('\n');
+    expect(text).toContain(`${file}: duration: invalid duration`);
+    expect(text).toContain('surprise');
+    expect(text).toContain(`${file}: operations.funding.amountsCents.0:`);
+    for (const line of err.details) expect(line.startsWith(`${file}: `)).toBe(true);
+    expect(err.details.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('checks cross-field rules once the shape is right', async () => {
+    const demo = await loadScenario('demo');
+    const raw = JSON.parse(
+      JSON.stringify({ ...demo, duration: 1000, dropDeadline: 1, lookahead: 1 }),
+    );
+    raw.crowd.walletCooldown = 1;
+    raw.crowd.maxInside = 6000;
+    raw.devices = [
+      { id: 'door-1', kind: 'entry-scanner', profile: 'p', input: 'serial' },
+      { id: 'door-1', kind: 'wallet-app', profile: 'none', input: 'virtual-serial' },
+    ];
+    let err: GhostfleetError | undefined;
+    try {
+      validateScenario(raw, 'x.json');
+    } catch (e) {
+      err = e as GhostfleetError;
+    }
+    const text = err?.details.join('\n') ?? '';
+    expect(text).toContain('x.json: crowd.maxInside: must not exceed');
+    expect(text).toContain('x.json: devices.1.id: duplicate id door-1');
+    expect(text).toContain('x.json: devices.0.path: input serial needs');
+    expect(text).toContain('x.json: devices.1.input: wallet-app');
+    expect(text).toContain(
+      'x.json: operations.concession.perMinute: concession has a rate but no virtual',
+    );
+  });
+
+  it('applies overrides without touching the original', async () => {
+    const demo = await loadScenario('demo');
+    const o = withOverrides(demo, { durationMs: 30_000, wallets: 100 });
+    expect(o.duration).toBe(30_000);
+    expect(o.crowd.wallets).toBe(100);
+    expect(o.crowd.maxInside).toBe(100);
+    expect(demo.crowd.wallets).toBe(5000);
+    expect(() => withOverrides(demo, { wallets: 0 })).toThrow(GhostfleetError);
+  });
+});
