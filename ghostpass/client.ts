@@ -1,0 +1,279 @@
+/**
+ * The GhostPass API client every device uses. One undici Pool per client (keep-alive), one HTTP
+ * request per call and never a retry: a scanner that retries after a timeout charges twice
+ * (GhostPass defect 4), so the caller sees the timeout and decides.
+ */
+import { Pool } from 'undici';
+import type { z } from 'zod';
+import {
+  AnyObjectSchema,
+  type BalanceOk,
+  BalanceOkSchema,
+  type CheckoutSessionOk,
+  CheckoutSessionOkSchema,
+  declineCode,
+  type EntryScanOk,
+  EntryScanOkSchema,
+  errorText,
+  type PurchaseOk,
+  PurchaseOkSchema,
+  WebhookOkSchema,
+} from './replies.js';
+import { DEFAULT_TARGET_PROFILE, type TargetProfile } from './target.js';
+
+export type { BalanceOk, CheckoutSessionOk, EntryScanOk, PurchaseOk } from './replies.js';
+
+/** sent/responded: epoch ms with sub-ms precision (performance.timeOrigin + performance.now()). */
+export type ApiResult<T> =
+  | { kind: 'ok'; status: number; body: T; sent: number; responded: number }
+  | {
+      kind: 'declined';
+      status: number;
+      code: string;
+      body: unknown;
+      sent: number;
+      responded: number;
+    }
+  | {
+      kind: 'error';
+      status?: number;
+      code: string;
+      message: string;
+      sent: number;
+      responded: number;
+    }
+  | { kind: 'timeout'; code: 'timeout'; sent: number; responded: number };
+
+export type Method = 'QR' | 'NFC';
+
+export interface GhostPassClient {
+  entryScan(r: {
+    walletBindingId: string;
+    fingerprint: string;
+    venueId: string;
+    gatewayId: string;
+    method: Method;
+  }): Promise<ApiResult<EntryScanOk>>;
+  purchase(r: {
+    walletBindingId: string;
+    fingerprint: string;
+    itemId: string;
+    gatewayId: string;
+    quantity: number;
+    tipCents: number;
+    method: Method;
+  }): Promise<ApiResult<PurchaseOk>>;
+  createCheckoutSession(r: {
+    walletBindingId: string;
+    fingerprint: string;
+    amountCents: number;
+  }): Promise<ApiResult<CheckoutSessionOk>>;
+  deliverWebhook(
+    rawBody: string,
+    stripeSignature: string,
+  ): Promise<ApiResult<{ received: boolean }>>;
+  verifySession(sessionId: string): Promise<ApiResult<unknown>>;
+  balance(fingerprint: string): Promise<ApiResult<BalanceOk>>;
+  fund(fingerprint: string, amountDollars: number): Promise<ApiResult<unknown>>;
+  close(): Promise<void>;
+}
+
+export interface ClientOptions {
+  baseUrl: string;
+  profile?: TargetProfile;
+  /** Pool size (default 16). */
+  connections?: number;
+  /** Per-request budget for connect + headers + body, in ms (default 10000). */
+  timeoutMs?: number;
+}
+
+/** The app's return URLs for checkout; GhostPass requires a "?" in success_url. */
+const SUCCESS_URL = 'https://ghostfleet.invalid/wallet?funded=1';
+const CANCEL_URL = 'https://ghostfleet.invalid/wallet?cancelled=1';
+
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ABORT_ERR',
+  'UND_ERR_ABORTED',
+]);
+
+const nowMs = (): number => performance.timeOrigin + performance.now();
+
+export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
+  const profile = opts.profile ?? DEFAULT_TARGET_PROFILE;
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const base = new URL(opts.baseUrl);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const pool = new Pool(base.origin, {
+    connections: opts.connections ?? 16,
+    keepAliveTimeout: 30_000,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connect: { timeout: timeoutMs },
+  });
+
+  async function call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: z.ZodType<T>,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<ApiResult<T>> {
+    const sent = nowMs();
+    // The pool's timeouts are per phase; the signal caps the whole exchange at timeoutMs.
+    const signal = AbortSignal.timeout(timeoutMs);
+    let status: number;
+    let text: string;
+    try {
+      const res = await pool.request({
+        method,
+        path: prefix + path,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body }),
+        signal,
+      });
+      status = res.statusCode;
+      text = await res.body.text();
+    } catch (err) {
+      const responded = nowMs();
+      const code = errCode(err);
+      if (signal.aborted || TIMEOUT_CODES.has(code)) {
+        return { kind: 'timeout', code: 'timeout', sent, responded };
+      }
+      return { kind: 'error', code, message: errMessage(err), sent, responded };
+    }
+    const responded = nowMs();
+    let json: unknown;
+    try {
+      json = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      if (status >= 200 && status < 300) {
+        return {
+          kind: 'error',
+          status,
+          code: 'bad_json',
+          message: 'reply is not JSON',
+          sent,
+          responded,
+        };
+      }
+      json = text;
+    }
+    if (status >= 200 && status < 300) {
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) {
+        const message = parsed.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+          .join('; ');
+        return { kind: 'error', status, code: 'bad_reply', message, sent, responded };
+      }
+      return { kind: 'ok', status, body: parsed.data, sent, responded };
+    }
+    if (status >= 400 && status < 500) {
+      return {
+        kind: 'declined',
+        status,
+        code: declineCode(status, json),
+        body: json,
+        sent,
+        responded,
+      };
+    }
+    return {
+      kind: 'error',
+      status,
+      code: `http_${status}`,
+      message: errorText(json) ?? `HTTP ${status}`,
+      sent,
+      responded,
+    };
+  }
+
+  const fp = (fingerprint: string) => ({ [profile.fingerprintHeader]: fingerprint });
+  const p = profile.paths;
+
+  return {
+    entryScan: (r) =>
+      call(
+        'POST',
+        p.entryScan,
+        EntryScanOkSchema,
+        fp(r.fingerprint),
+        JSON.stringify({
+          wallet_binding_id: r.walletBindingId,
+          venue_id: r.venueId,
+          gateway_id: r.gatewayId,
+          interaction_method: r.method,
+        }),
+      ),
+    purchase: (r) =>
+      call(
+        'POST',
+        p.purchase,
+        PurchaseOkSchema,
+        fp(r.fingerprint),
+        JSON.stringify({
+          wallet_binding_id: r.walletBindingId,
+          item_id: r.itemId,
+          gateway_id: r.gatewayId,
+          quantity: r.quantity,
+          tip_amount_cents: r.tipCents,
+          interaction_method: r.method,
+        }),
+      ),
+    createCheckoutSession: (r) =>
+      call(
+        'POST',
+        p.createCheckoutSession,
+        CheckoutSessionOkSchema,
+        fp(r.fingerprint),
+        JSON.stringify({
+          type: 'wallet_funding',
+          amount: r.amountCents,
+          wallet_binding_id: r.walletBindingId,
+          device_fingerprint: r.fingerprint,
+          success_url: SUCCESS_URL,
+          cancel_url: CANCEL_URL,
+        }),
+      ),
+    deliverWebhook: (rawBody, stripeSignature) =>
+      call('POST', p.webhook, WebhookOkSchema, { 'stripe-signature': stripeSignature }, rawBody),
+    verifySession: (sessionId) =>
+      call('POST', p.verifySession, AnyObjectSchema, {}, JSON.stringify({ session_id: sessionId })),
+    balance: (fingerprint) => call('GET', p.balance, BalanceOkSchema, fp(fingerprint)),
+    fund: (fingerprint, amountDollars) =>
+      call(
+        'POST',
+        p.fund,
+        AnyObjectSchema,
+        fp(fingerprint),
+        JSON.stringify({ sources: [{ amount: amountDollars }] }),
+      ),
+    close: () => pool.close(),
+  };
+}
+
+function errCode(err: unknown): string {
+  if (typeof err === 'object' && err !== null) {
+    const { code, name } = err as { code?: unknown; name?: unknown };
+    if (typeof code === 'string' && code !== '') return code;
+    if (name === 'TimeoutError' || name === 'AbortError') return 'ABORT_ERR';
+    // undici wraps connect failures; the socket's code sits on the cause.
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause !== undefined && cause !== err) {
+      const c = errCode(cause);
+      if (c !== 'network') return c;
+    }
+  }
+  return 'network';
+}
+
+function errMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

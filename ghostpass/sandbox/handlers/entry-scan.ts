@@ -1,0 +1,187 @@
+/**
+ * POST /api/entry/scan, correct mode. Contract from ghost-pass/api/entry/scan.ts (GHOSTPASS.md
+ * "Entry scan"); the differences are the fixes: the wallet row is locked and the entry count is
+ * read inside the same transaction (defect 3), fees use `??` so a configured 0 stays 0 (defect 8),
+ * and the gateway must be an ENABLED ENTRY_POINT of this venue (I11).
+ */
+import { randomUUID } from 'node:crypto';
+import { audit, lockWallet, setBalance } from '../ledger.js';
+import { fields, fingerprintOf, type Handler, isMethod, nonEmptyString } from './types.js';
+
+/** GhostPass's defaults when a venue has no config row (scan.ts: 2500 / 0 / 25). */
+const DEFAULT_FEES = { initial: 2500, venueReentry: 0, reentryScan: 25 };
+
+export const entryScan: Handler = async ({ db, headers, body }) => {
+  const b = fields(body);
+  const method = b['interaction_method'] ?? 'QR';
+  if (
+    !nonEmptyString(b['wallet_binding_id']) ||
+    !nonEmptyString(b['venue_id']) ||
+    !nonEmptyString(b['gateway_id'])
+  ) {
+    return {
+      status: 400,
+      body: { error: 'Missing required fields: wallet_binding_id, venue_id, gateway_id' },
+    };
+  }
+  const fingerprint = fingerprintOf(headers);
+  if (fingerprint === undefined)
+    return { status: 400, body: { error: 'Device fingerprint required' } };
+  if (!isMethod(method))
+    return { status: 400, body: { error: 'interaction_method must be QR or NFC' } };
+  const binding = b['wallet_binding_id'];
+  const venueId = b['venue_id'];
+  const gatewayId = b['gateway_id'];
+
+  return db.transaction(async (tx) => {
+    const wallet = await lockWallet(tx, { binding, fingerprint });
+    if (wallet === undefined) return { status: 404, body: { error: 'Wallet not found' } };
+
+    const gw = await tx.query<{ id: string; name: string; type: string; status: string }>(
+      `select id::text as id, name, type, status from gateway_points
+       where id::text = $1 and venue_id = $2 and type = 'ENTRY_POINT'`,
+      [gatewayId, venueId],
+    );
+    const gateway = gw.rows[0];
+    if (gateway === undefined) return { status: 404, body: { error: 'Gateway not found' } };
+    if (gateway.status !== 'ENABLED')
+      return { status: 403, body: { success: false, error: 'Gateway is disabled' } };
+
+    const cfgRes = await tx.query<Record<string, unknown>>(
+      `select re_entry_allowed, initial_entry_fee_cents, venue_reentry_fee_cents,
+         valid_reentry_scan_fee_cents from venue_entry_configs where venue_id = $1`,
+      [venueId],
+    );
+    const cfg = cfgRes.rows[0];
+    const num = (v: unknown): number | undefined =>
+      v === null || v === undefined ? undefined : Number(v);
+
+    const countRes = await tx.query<{ n: number }>(
+      'select count(*)::int as n from entry_events where wallet_binding_id = $1 and venue_id = $2',
+      [binding, venueId],
+    );
+    const previous = countRes.rows[0]?.n ?? 0;
+    const initial = previous === 0;
+    const entryType = initial ? 'initial' : 're_entry';
+    const entryNumber = previous + 1;
+
+    const fees = {
+      initial_entry_fee_cents: initial
+        ? (num(cfg?.['initial_entry_fee_cents']) ?? DEFAULT_FEES.initial)
+        : 0,
+      venue_reentry_fee_cents: initial
+        ? 0
+        : (num(cfg?.['venue_reentry_fee_cents']) ?? DEFAULT_FEES.venueReentry),
+      valid_reentry_scan_fee_cents: initial
+        ? 0
+        : (num(cfg?.['valid_reentry_scan_fee_cents']) ?? DEFAULT_FEES.reentryScan),
+      total_fees_cents: 0,
+    };
+    fees.total_fees_cents =
+      fees.initial_entry_fee_cents +
+      fees.venue_reentry_fee_cents +
+      fees.valid_reentry_scan_fee_cents;
+
+    if (!initial && cfg !== undefined && cfg['re_entry_allowed'] === false) {
+      return {
+        status: 403,
+        body: {
+          success: false,
+          error: 'Re-entry not allowed at this venue',
+          entry_type: entryType,
+          entry_number: entryNumber,
+        },
+      };
+    }
+    if (wallet.balance_cents < fees.total_fees_cents) {
+      return {
+        status: 402,
+        body: {
+          success: false,
+          error: 'Insufficient balance',
+          entry_type: entryType,
+          entry_number: entryNumber,
+          required_cents: fees.total_fees_cents,
+          current_balance_cents: wallet.balance_cents,
+        },
+      };
+    }
+
+    const after = wallet.balance_cents - fees.total_fees_cents;
+    const receiptId = randomUUID();
+    const entryId = `entry_${randomUUID()}`;
+    await tx.query(
+      `insert into entry_events (id, wallet_id, wallet_binding_id, venue_id, gateway_id, entry_number,
+         entry_type, interaction_method, initial_entry_fee_cents, venue_reentry_fee_cents,
+         valid_reentry_scan_fee_cents, total_fees_cents, receipt_id, status)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'APPROVED')`,
+      [
+        entryId,
+        wallet.id,
+        binding,
+        venueId,
+        gateway.id,
+        entryNumber,
+        entryType,
+        method,
+        fees.initial_entry_fee_cents,
+        fees.venue_reentry_fee_cents,
+        fees.valid_reentry_scan_fee_cents,
+        fees.total_fees_cents,
+        receiptId,
+      ],
+    );
+    await tx.query(
+      `insert into transactions (wallet_id, type, amount_cents, balance_before_cents, balance_after_cents,
+         gateway_id, venue_id, entry_number, entry_type, metadata)
+       values ($1, 'SPEND', $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
+      [
+        wallet.id,
+        fees.total_fees_cents,
+        wallet.balance_cents,
+        after,
+        gateway.id,
+        venueId,
+        entryNumber,
+        entryType,
+        JSON.stringify({
+          entry_id: entryId,
+          receipt_id: receiptId,
+          entry_type: entryType,
+          entry_number: entryNumber,
+        }),
+      ],
+    );
+    await setBalance(tx, wallet.id, after, { entry: true });
+    await audit(tx, {
+      action: 'ENTRY_SCAN',
+      resourceType: 'entry_event',
+      resourceId: entryId,
+      userId: wallet.user_id,
+      metadata: {
+        receipt_id: receiptId,
+        wallet_binding_id: binding,
+        venue_id: venueId,
+        gateway_id: gateway.id,
+        entry_type: entryType,
+        entry_number: entryNumber,
+        total_fees_cents: fees.total_fees_cents,
+        interaction_method: method,
+      },
+    });
+    return {
+      status: 200,
+      body: {
+        success: true,
+        entry_type: entryType,
+        entry_number: entryNumber,
+        fees,
+        balance_before_cents: wallet.balance_cents,
+        balance_after_cents: after,
+        receipt_id: receiptId,
+        gateway_name: gateway.name,
+        message: `${initial ? 'Entry' : 'Re-entry'} approved`,
+      },
+    };
+  });
+};

@@ -1,0 +1,66 @@
+/**
+ * What the fleet needs to know about one GhostPass deployment: the ids of the test venue, its
+ * gateways and items (TargetIds), and where the patron endpoints live (TargetProfile).
+ * Defaults are GhostPass's own paths and header (/work/shared/GHOSTPASS.md, read from
+ * bethenitro/GhostPass `ghost-pass/api/...`); staging wins where it differs, so all are configurable.
+ */
+
+export interface TargetItem {
+  id: string;
+  name: string;
+  priceCents: number;
+}
+
+export interface TargetIds {
+  venueId: string;
+  eventId: string;
+  /** gateway_points uuids of type ENTRY_POINT, in order (door-1 → [0], door-2 → [1]). */
+  entryGateways: string[];
+  /** INTERNAL_AREA gateways (concession-1..4). */
+  concessionGateways: string[];
+  items: TargetItem[];
+}
+
+export interface TargetProfile {
+  paths: {
+    entryScan: string;
+    purchase: string;
+    createCheckoutSession: string;
+    webhook: string;
+    verifySession: string;
+    balance: string;
+    fund: string;
+  };
+  /** The header that carries the patron's device fingerprint (GhostPass: `X-Device-Fingerprint`). */
+  fingerprintHeader: string;
+}
+
+export const DEFAULT_TARGET_PROFILE: TargetProfile = Object.freeze({
+  paths: Object.freeze({
+    entryScan: '/api/entry/scan',
+    purchase: '/api/vendor/purchase',
+    createCheckoutSession: '/api/stripe/create-checkout-session',
+    webhook: '/api/stripe/webhook',
+    verifySession: '/api/stripe/verify-session',
+    balance: '/api/wallet/balance',
+    fund: '/api/wallet/fund',
+  }),
+  fingerprintHeader: 'X-Device-Fingerprint',
+});
+
+/** The pilot's concession items and prices in cents (GHOSTPASS.md "Concession purchase"). */
+export const PILOT_ITEMS: readonly { name: string; priceCents: number }[] = Object.freeze([
+  { name: 'Beer', priceCents: 800 },
+  { name: 'Cocktail', priceCents: 1200 },
+  { name: 'Soda', priceCents: 400 },
+  { name: 'Hot Dog', priceCents: 600 },
+  { name: 'Nachos', priceCents: 900 },
+  { name: 'Burger', priceCents: 1100 },
+]);
+
+/** Test wallet N (1-based): `wallet_test_N` owned by fingerprint `device_test_N`. */
+export function walletRef(n: number): { binding: string; fingerprint: string } {
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(`wallet number must be an integer >= 1, got ${n}`);
+  return { binding: `wallet_test_${n}`, fingerprint: `device_test_${n}` };
+}
