@@ -1,0 +1,36 @@
+/**
+ * The credential a patron presents, and how a decoded frame becomes one under a profile.
+ * Reader bytes are untrusted: a frame that does not fit the profile's credential is malformed.
+ */
+import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
+import type { DecodedFrame } from './frame.js';
+
+export type Credential = { kind: 'qr'; text: string } | { kind: 'nfc-uid'; uid: string };
+
+/** NFCID1: 4, 7 or 10 bytes (ISO/IEC 14443-3 §6.5.4), as hex. */
+const UID_HEX = /^(?:[0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})$/;
+
+export function isUidHex(uid: string): boolean {
+  return UID_HEX.test(uid.toUpperCase());
+}
+
+/** A stable key for "is this the same credential" (duplicate suppression, matching). */
+export function credentialKey(c: Credential): string {
+  return c.kind === 'qr' ? `qr:${c.text}` : `nfc-uid:${c.uid.toUpperCase()}`;
+}
+
+export type FrameMapping = { ok: true; credential: Credential } | { ok: false; reason: string };
+
+export function frameToCredential(profile: FirmwareProfile, frame: DecodedFrame): FrameMapping {
+  if (profile.credential === 'qr') {
+    if (frame.kind === 'text') return { ok: true, credential: { kind: 'qr', text: frame.text } };
+    return { ok: false, reason: 'a UID frame from a QR reader' };
+  }
+  if (profile.credential === 'nfc-uid') {
+    // Serial NFC readers in "UID as text" mode send the UID as a hex line.
+    const uid = (frame.kind === 'uid' ? frame.uid : frame.text).toUpperCase();
+    if (isUidHex(uid)) return { ok: true, credential: { kind: 'nfc-uid', uid } };
+    return { ok: false, reason: `not an NFC UID: ${JSON.stringify(uid.slice(0, 32))}` };
+  }
+  return { ok: false, reason: `credential kind ${profile.credential} is not supported yet` };
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { LineFraming } from '../../firmware-profiles/schema.js';
+import { LineDecoder, MAX_LINE_BYTES } from './line.js';
+import { bytewise, decodeAll } from './test-support.js';
+
+const plain: LineFraming = { kind: 'line', prefix: '', aim: false, suffix: 'CRLF' };
+const aim: LineFraming = { kind: 'line', prefix: ']Q1', aim: true, suffix: 'CR' };
+
+describe('LineDecoder', () => {
+  it('decodes CR LF lines the same byte by byte and in one lump', async () => {
+    const input = Buffer.from('GP-WALLET-0001\r\nGP-WALLET-0002\r\n');
+    const expected = [
+      { kind: 'text', text: 'GP-WALLET-0001' },
+      { kind: 'text', text: 'GP-WALLET-0002' },
+    ];
+    const lump = await decodeAll(new LineDecoder(plain), [input]);
+    const bytes = await decodeAll(new LineDecoder(plain), bytewise(input));
+    expect(lump.frames).toEqual(expected);
+    expect(bytes.frames).toEqual(expected);
+    expect(bytes.malformed).toEqual([]);
+  });
+
+  it('strips an AIM id and reports the symbology', async () => {
+    const d = new LineDecoder(aim);
+    const out = await decodeAll(d, bytewise(Buffer.from(']Q1abc\r]d2xyz\r')));
+    expect(out.frames).toEqual([
+      { kind: 'text', text: 'abc', symbology: ']Q1' },
+      { kind: 'text', text: 'xyz', symbology: ']d2' },
+    ]);
+    expect(d.frames).toBe(2);
+  });
+
+  it('counts a line without its AIM id or literal prefix as malformed', async () => {
+    const a = await decodeAll(new LineDecoder(aim), [Buffer.from('abc\r]Q1ok\r')]);
+    expect(a.malformed).toEqual(['missing AIM symbology identifier']);
+    expect(a.frames).toEqual([{ kind: 'text', text: 'ok', symbology: ']Q1' }]);
+    const pre: LineFraming = { kind: 'line', prefix: 'GP:', aim: false, suffix: 'LF' };
+    const b = await decodeAll(new LineDecoder(pre), [Buffer.from('x\nGP:y\nGP:\n')]);
+    expect(b.frames).toEqual([{ kind: 'text', text: 'y' }]);
+    expect(b.malformed).toEqual(['missing prefix "GP:"', 'empty payload']);
+  });
+
+  it('reports non-printable garbage and resyncs at the next suffix', async () => {
+    const d = new LineDecoder(plain);
+    const out = await decodeAll(d, [Buffer.from('ab\x80cd\r\nok\r\n', 'latin1')]);
+    expect(out.malformed).toEqual(['non-printable byte 0x80 at offset 2']);
+    expect(out.frames).toEqual([{ kind: 'text', text: 'ok' }]);
+    expect(d.malformed).toBe(1);
+  });
+
+  it('an over-long line is one malformed, bounded, and the next line decodes', async () => {
+    const d = new LineDecoder(plain);
+    const malformed: string[] = [];
+    d.on('malformed', (r: string) => malformed.push(r));
+    d.resume();
+    let maxHeld = 0;
+    for (let i = 0; i < 3000; i++) {
+      d.write(Buffer.from('A'));
+      maxHeld = Math.max(maxHeld, d.buffered);
+    }
+    expect(maxHeld).toBeLessThanOrEqual(MAX_LINE_BYTES);
+    const frames: unknown[] = [];
+    d.on('frame', (f) => frames.push(f));
+    d.write(Buffer.from('A\r\nnext\r\n'));
+    expect(malformed).toHaveLength(1);
+    expect(malformed[0]).toMatch(/longer than 512/);
+    expect(frames).toEqual([{ kind: 'text', text: 'next' }]);
+  });
+
+  it('an over-long line in one chunk is malformed too', async () => {
+    const out = await decodeAll(new LineDecoder(plain), [
+      Buffer.from(`${'B'.repeat(MAX_LINE_BYTES + 1)}\r\nok\r\n`),
+    ]);
+    expect(out.malformed).toHaveLength(1);
+    expect(out.frames).toEqual([{ kind: 'text', text: 'ok' }]);
+  });
+
+  it('handles a CR LF suffix split across chunks', async () => {
+    const out = await decodeAll(new LineDecoder(plain), [Buffer.from('abc\r'), Buffer.from('\n')]);
+    expect(out.frames).toEqual([{ kind: 'text', text: 'abc' }]);
+  });
+
+  it('supports every suffix', async () => {
+    const cases = [
+      ['CR', '\r'],
+      ['LF', '\n'],
+      ['TAB', '\t'],
+      ['ETX', '\x03'],
+      ['CRLF', '\r\n'],
+    ] as const;
+    for (const [suffix, bytes] of cases) {
+      const d = new LineDecoder({ kind: 'line', prefix: '', aim: false, suffix });
+      const out = await decodeAll(d, bytewise(Buffer.from(`one${bytes}two${bytes}`)));
+      expect(out.frames.map((f) => (f.kind === 'text' ? f.text : ''))).toEqual(['one', 'two']);
+    }
+  });
+
+  it('flushes a partial line at the end as malformed', async () => {
+    const out = await decodeAll(new LineDecoder(plain), [Buffer.from('ok\r\npartial')]);
+    expect(out.frames).toHaveLength(1);
+    expect(out.malformed).toEqual(['incomplete line at end of input (no CRLF)']);
+  });
+
+  it('a CR LF reader on a CR profile shows up as malformed lines (misconfiguration is visible)', async () => {
+    const out = await decodeAll(new LineDecoder({ ...aim }), [Buffer.from(']Q1a\r\n]Q1b\r\n')]);
+    expect(out.frames).toEqual([{ kind: 'text', text: 'a', symbology: ']Q1' }]);
+    // the second LF is left over without a CR: the flush reports it too
+    expect(out.malformed).toEqual([
+      'non-printable byte 0x0a at offset 0',
+      'incomplete line at end of input (no CR)',
+    ]);
+  });
+});
