@@ -1,0 +1,57 @@
+/** The exact bytes a reader model transmits for one credential. */
+import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
+import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
+import { type Credential, isUidHex } from '../framing/credential.js';
+import { SUFFIX_BYTES } from '../framing/line.js';
+import { inListPassiveTargetResponse } from '../framing/pn532-frame.js';
+
+function misfit(profile: FirmwareProfile, credential: Credential): GhostfleetError {
+  return new GhostfleetError(
+    ErrorCodes.BadArgument,
+    `a ${credential.kind} credential cannot be presented to ${profile.name} (reads ${profile.credential})`,
+  );
+}
+
+export function encodeCredential(profile: FirmwareProfile, credential: Credential): Buffer {
+  if (credential.kind !== profile.credential) throw misfit(profile, credential);
+  if (credential.kind === 'nfc-uid' && !isUidHex(credential.uid)) {
+    throw new GhostfleetError(ErrorCodes.BadArgument, `not a 4/7/10-byte UID: ${credential.uid}`);
+  }
+  const framing = profile.framing;
+  if (framing.kind === 'pn532') {
+    if (credential.kind !== 'nfc-uid') throw misfit(profile, credential);
+    return inListPassiveTargetResponse(credential.uid);
+  }
+  // Line readers: QR text as is; a UID-as-text NFC reader sends the UID in uppercase hex.
+  const text = credential.kind === 'qr' ? credential.text : credential.uid.toUpperCase();
+  if (text.length === 0 || /[^\x20-\x7e]/.test(text)) {
+    throw new GhostfleetError(
+      ErrorCodes.BadArgument,
+      `${profile.name} transmits printable ASCII only; cannot send ${JSON.stringify(text.slice(0, 40))}`,
+    );
+  }
+  return Buffer.concat([
+    Buffer.from(framing.prefix, 'latin1'),
+    Buffer.from(text, 'latin1'),
+    SUFFIX_BYTES[framing.suffix],
+  ]);
+}
+
+/**
+ * One corrupted byte, placed where the decoder is guaranteed to notice it (the reader's
+ * checksum or character check), never in the terminator, so the next attempt is not swallowed:
+ * line framing → a printable byte gets bit 7 set (a parity/framing error on the wire);
+ * PN532 → any byte after the preamble is changed (LCS, DCS or postamble then fails).
+ */
+export function garble(profile: FirmwareProfile, frame: Buffer, rng: () => number): Buffer {
+  const out = Buffer.from(frame);
+  if (profile.framing.kind === 'line') {
+    const payload = frame.length - SUFFIX_BYTES[profile.framing.suffix].length;
+    const i = Math.min(payload - 1, Math.floor(rng() * payload));
+    out[i] = out[i]! ^ 0x80;
+  } else {
+    const i = 3 + Math.min(frame.length - 4, Math.floor(rng() * (frame.length - 3)));
+    out[i] = out[i]! ^ (1 + Math.floor(rng() * 255));
+  }
+  return out;
+}
