@@ -1,3 +1,4 @@
+export * from './clock.js';
 export * from './errors.js';
 export * from './exit-codes.js';
 export * from './metrics.js';

@@ -1,0 +1,139 @@
+/** `ghostfleet run`: the paced fleet against the sandbox or a GhostPass URL, ending in a report. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
+import { ExitCodes } from '../../contract/exit-codes.js';
+import { parseEnvFile, targetFromEnv } from '../../ghostpass/env-file.js';
+import { runFleet } from '../../orchestrator/fleet.js';
+import { formatReport } from '../../orchestrator/format.js';
+import { loadScenario, parseDuration, withOverrides } from '../../orchestrator/scenario.js';
+import type { TargetSpec } from '../../orchestrator/target.js';
+import type { CliIo } from '../io.js';
+import { looksLikeProduction } from '../production-guard.js';
+import { clearCurrentRun, writeCurrentRun } from '../run-file.js';
+
+export interface RunFlags {
+  scenario: string;
+  duration?: string;
+  seed: string;
+  json?: string;
+  broker?: string;
+  wallets?: string;
+  target: string;
+  envFile?: string;
+  stateDir: string;
+  allowProduction?: boolean;
+  progress: boolean;
+  fleet: string;
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new GhostfleetError(
+      ErrorCodes.BadArgument,
+      `${flag} must be a whole number, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+function resolveTarget(flags: RunFlags, io: CliIo): TargetSpec {
+  if (flags.target === 'sandbox') return { kind: 'sandbox' };
+  let baseUrl: URL;
+  try {
+    baseUrl = new URL(flags.target);
+  } catch {
+    throw new GhostfleetError(
+      ErrorCodes.BadArgument,
+      `--target must be "sandbox" or an http(s) URL, got ${JSON.stringify(flags.target)}`,
+    );
+  }
+  const envPath = resolve(io.cwd, flags.envFile ?? '.env.test');
+  let text: string;
+  try {
+    text = readFileSync(envPath, 'utf8');
+  } catch {
+    throw new GhostfleetError(
+      ErrorCodes.BadArgument,
+      `a URL target needs its venue, gateway and item ids from an env file: cannot read ${envPath} (pass --env-file)`,
+    );
+  }
+  const vars = { ...parseEnvFile(text), API_BASE_URL: baseUrl.toString().replace(/\/$/, '') };
+  const t = targetFromEnv(vars);
+  if (looksLikeProduction(t.baseUrl) && !flags.allowProduction) {
+    throw new GhostfleetError(
+      ErrorCodes.TargetRefused,
+      `${baseUrl.host} looks like production; the fleet writes real ledger rows. Pass --allow-production if you mean it.`,
+    );
+  }
+  return {
+    kind: 'http',
+    baseUrl: t.baseUrl,
+    ids: t.ids,
+    ...(t.webhookSecret ? { webhookSecret: t.webhookSecret } : {}),
+  };
+}
+
+export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
+  const base = await loadScenario(flags.scenario);
+  const scenario = withOverrides(base, {
+    ...(flags.duration ? { durationMs: parseDuration(flags.duration) } : {}),
+    ...(flags.wallets ? { wallets: positiveInt(flags.wallets, '--wallets') } : {}),
+  });
+  const seed = positiveInt(flags.seed, '--seed');
+  const target = resolveTarget(flags, io);
+  const stateDir = resolve(io.cwd, flags.stateDir);
+  const abort = new AbortController();
+  const onSignal = () => {
+    io.err('\ninterrupted: draining and writing the report (Ctrl-C again to quit at once)\n');
+    abort.abort();
+    process.once('SIGINT', () => process.exit(ExitCodes.Interrupted));
+  };
+  process.once('SIGINT', onSignal);
+  let runId = '';
+  try {
+    io.err(`ghostfleet: scenario ${scenario.name}, ${scenario.duration / 1000}s, seed ${seed}\n`);
+    const { report, journalPath } = await runFleet({
+      scenario,
+      seed,
+      target,
+      ...(flags.broker ? { brokerUrl: flags.broker } : {}),
+      fleet: flags.fleet,
+      stateDir,
+      log: (line) => io.err(`${line}\n`),
+      ...(flags.progress ? { progress: (line: string) => io.err(`${line}\n`) } : {}),
+      signal: abort.signal,
+      onReady: (info) => {
+        runId = info.runId;
+        writeCurrentRun(stateDir, {
+          runId: info.runId,
+          controlUrl: info.controlUrl,
+          brokerUrl: info.brokerUrl,
+          fleet: info.fleet,
+          pid: process.pid,
+        });
+        io.err(
+          [
+            `run ${info.runId} against ${info.target}`,
+            `broker ${info.brokerUrl} (fleet ${info.fleet}; user "observer", password in ${info.tokenFile})`,
+            `control ${info.controlUrl} (Prometheus http_sd: ${info.controlUrl}/sd)`,
+            `journal ${info.journalPath}`,
+            '',
+          ].join('\n'),
+        );
+      },
+    });
+    io.out(`${formatReport(report)}\n`);
+    io.err(`journal: ${journalPath}\n`);
+    if (flags.json) {
+      writeFileSync(resolve(io.cwd, flags.json), `${JSON.stringify(report, null, 2)}\n`);
+      io.err(`report: ${flags.json}\n`);
+    }
+    if (abort.signal.aborted) return ExitCodes.Interrupted;
+    return report.passed ? ExitCodes.Ok : ExitCodes.ThresholdsFailed;
+  } finally {
+    process.off('SIGINT', onSignal);
+    if (runId) clearCurrentRun(stateDir, runId);
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The running fleet's address for other `ghostfleet` commands (kill, revive, status): written to
+ * `<state-dir>/current.json` when a run is ready, removed when it ends. No secrets in it.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
+
+export interface CurrentRun {
+  runId: string;
+  controlUrl: string;
+  brokerUrl: string;
+  fleet: string;
+  pid: number;
+}
+
+export function currentRunPath(stateDir: string): string {
+  return join(stateDir, 'current.json');
+}
+
+export function writeCurrentRun(stateDir: string, run: CurrentRun): void {
+  writeFileSync(currentRunPath(stateDir), `${JSON.stringify(run, null, 2)}\n`);
+}
+
+export function clearCurrentRun(stateDir: string, runId: string): void {
+  const path = currentRunPath(stateDir);
+  try {
+    const run = JSON.parse(readFileSync(path, 'utf8')) as CurrentRun;
+    if (run.runId === runId) rmSync(path);
+  } catch {
+    // nothing to clear
+  }
+}
+
+export function readCurrentRun(stateDir: string): CurrentRun {
+  const path = currentRunPath(stateDir);
+  if (!existsSync(path)) {
+    throw new GhostfleetError(
+      ErrorCodes.BadArgument,
+      `no fleet is running here (no ${path}); start one with \`ghostfleet run\`, or pass --state-dir`,
+    );
+  }
+  return JSON.parse(readFileSync(path, 'utf8')) as CurrentRun;
+}

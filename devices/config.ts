@@ -1,0 +1,57 @@
+/**
+ * What a device process is told when it starts. It arrives over the fork IPC channel (never argv or
+ * env, where `ps` would show the fleet token and the webhook secret), or from a file for a device-host
+ * on another machine. Parsed here: a device trusts nothing it did not parse.
+ */
+import { z } from 'zod';
+import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
+import { DEVICE_KINDS } from '../contract/operations.js';
+
+export const InputSpecSchema = z.discriminatedUnion('input', [
+  z.strictObject({ input: z.literal('virtual-serial') }),
+  z.strictObject({ input: z.literal('serial'), path: z.string().min(1) }),
+  z.strictObject({ input: z.literal('none') }),
+]);
+export type InputSpec = z.infer<typeof InputSpecSchema>;
+
+export const TargetConfigSchema = z.strictObject({
+  baseUrl: z.string().url(),
+  venueId: z.string(),
+  eventId: z.string().optional(),
+  /** The gateway this device stands at (an ENTRY_POINT for doors, INTERNAL_AREA for concessions). */
+  gatewayId: z.string().optional(),
+  timeoutMs: z.number().int().positive(),
+  connections: z.number().int().positive(),
+  /** Only the wallet-app needs it: it plays Stripe and signs `checkout.session.completed`. */
+  webhookSecret: z.string().optional(),
+  paths: z.record(z.string(), z.string()).optional(),
+});
+
+export const DeviceConfigSchema = z.strictObject({
+  id: z.string().min(1),
+  kind: z.enum(DEVICE_KINDS),
+  fleet: z.string().min(1),
+  broker: z.strictObject({ url: z.string().min(1), token: z.string().min(1) }),
+  profile: z.string(),
+  input: InputSpecSchema,
+  lanes: z.number().int().positive(),
+  dropDeadlineMs: z.number().int().positive(),
+  target: TargetConfigSchema,
+  /** Where the device keeps its outbox, so results survive a restart. */
+  stateDir: z.string().min(1),
+  /** Funding: the Stripe-like delay between checkout and the webhook (ms, median; log-normal). */
+  stripeDelayMs: z.number().nonnegative().default(1500),
+  seed: z.number().int().default(1),
+});
+export type DeviceConfig = z.infer<typeof DeviceConfigSchema>;
+export type DeviceConfigInput = z.input<typeof DeviceConfigSchema>;
+
+export function parseDeviceConfig(data: unknown, where: string): DeviceConfig {
+  const parsed = DeviceConfigSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new GhostfleetError(ErrorCodes.BadConfig, `device config from ${where} is invalid`, {
+      details: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,112 @@
+/**
+ * The device-local outbox (DESIGN.md data path step 5): every result is appended to a file before it
+ * is published, and marked acknowledged only after the broker's PUBACK (QoS 1), so a result survives
+ * a broker outage and a device restart. A SIGKILL loses at most what the OS had not written, and
+ * `appendFileSync` leaves that window at one line.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { EventResult } from '../contract/payloads.js';
+
+export interface OutboxEntry {
+  runId: string;
+  result: EventResult;
+}
+
+export interface Outbox {
+  /** Persist a result and schedule its publication. */
+  add(runId: string, result: EventResult): void;
+  /** Publish everything not yet acknowledged; resolves when the broker has acknowledged it. */
+  flush(): Promise<void>;
+  /** Results persisted but not yet acknowledged. */
+  pending(): number;
+  close(): Promise<void>;
+}
+
+export interface OutboxOptions {
+  file: string;
+  /** Publish one batch of one run; resolves on PUBACK. */
+  publish(runId: string, results: EventResult[]): Promise<void>;
+  intervalMs?: number;
+  maxBatch?: number;
+  onError?(err: unknown): void;
+}
+
+type Line = { add: OutboxEntry } | { ack: string[] };
+
+/** Replay the file: results added and never acknowledged, in order. Torn last lines are skipped. */
+export function replayOutbox(file: string): OutboxEntry[] {
+  if (!existsSync(file)) return [];
+  const pending = new Map<string, OutboxEntry>();
+  for (const text of readFileSync(file, 'utf8').split('\n')) {
+    if (!text) continue;
+    let line: Line;
+    try {
+      line = JSON.parse(text) as Line;
+    } catch {
+      continue; // a line torn by a SIGKILL mid-write
+    }
+    if ('add' in line) pending.set(line.add.result.id, line.add);
+    else if ('ack' in line) for (const id of line.ack) pending.delete(id);
+  }
+  return [...pending.values()];
+}
+
+export function createOutbox(opts: OutboxOptions): Outbox {
+  mkdirSync(dirname(opts.file), { recursive: true });
+  const queue: OutboxEntry[] = replayOutbox(opts.file);
+  // Compact: the file restarts with just what is still owed.
+  writeFileSync(opts.file, queue.map((entry) => `${JSON.stringify({ add: entry })}\n`).join(''));
+  const maxBatch = opts.maxBatch ?? 500;
+  let inFlight: Promise<void> | null = null;
+  let closed = false;
+
+  const sendOnce = async (): Promise<void> => {
+    while (queue.length > 0) {
+      const runId = queue[0]!.runId;
+      let n = 0;
+      while (n < queue.length && n < maxBatch && queue[n]!.runId === runId) n++;
+      const batch = queue.slice(0, n);
+      await opts.publish(
+        runId,
+        batch.map((entry) => entry.result),
+      );
+      queue.splice(0, n);
+      appendFileSync(opts.file, `${JSON.stringify({ ack: batch.map((e) => e.result.id) })}\n`);
+    }
+  };
+
+  const flush = (): Promise<void> => {
+    if (!inFlight) {
+      inFlight = sendOnce().finally(() => {
+        inFlight = null;
+      });
+    }
+    return inFlight;
+  };
+
+  const timer = setInterval(() => {
+    if (queue.length > 0 && !inFlight) flush().catch((err: unknown) => opts.onError?.(err));
+  }, opts.intervalMs ?? 200);
+  timer.unref();
+
+  return {
+    add(runId, result) {
+      if (closed) throw new Error('outbox is closed');
+      const entry = { runId, result };
+      appendFileSync(opts.file, `${JSON.stringify({ add: entry })}\n`);
+      queue.push(entry);
+    },
+    async flush() {
+      // A flush that started before the last add may not cover it: go again until empty.
+      while (queue.length > 0) await flush();
+      if (inFlight) await inFlight;
+    },
+    pending: () => queue.length,
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      if (inFlight) await inFlight.catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The orchestrator's control endpoint on 127.0.0.1:
+ * - `GET /sd`: Prometheus http_sd JSON of every device host, live or not, so a killed device shows
+ *   `up == 0` instead of vanishing (https://prometheus.io/docs/prometheus/latest/http_sd/).
+ * - `GET /metrics`: the orchestrator's own metrics (planned, dropped, devices up).
+ * - `GET /status`: the fleet as JSON; `POST /devices/{id}/kill` and `/revive`: the chaos drill.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
+import { isGhostfleetError } from '../contract/errors.js';
+import type { DeviceRegistry } from './registry.js';
+
+export interface ControlActions {
+  kill(deviceId: string): Promise<unknown>;
+  revive(deviceId: string): Promise<unknown>;
+  status(): unknown;
+}
+
+export interface ControlServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** http_sd groups: one per device (a device's metrics carry its own `device` label too). */
+export function httpSdGroups(registry: DeviceRegistry, fleet: string) {
+  return registry
+    .all()
+    .filter((d) => d.metricsUrl)
+    .map((d) => {
+      const url = new URL(d.metricsUrl as string);
+      return {
+        targets: [url.host],
+        labels: {
+          __metrics_path__: url.pathname,
+          fleet,
+          device: d.id,
+          kind: d.kind,
+          source: d.source,
+        },
+      };
+    });
+}
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
+}
+
+export async function startControlServer(opts: {
+  fleet: string;
+  registry: DeviceRegistry;
+  metrics: Registry;
+  actions: ControlActions;
+  host?: string;
+  port?: number;
+}): Promise<ControlServer> {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const action = /^\/devices\/([A-Za-z0-9_.-]+)\/(kill|revive)$/.exec(url.pathname);
+    if (req.method === 'GET' && url.pathname === '/sd') {
+      return json(res, 200, httpSdGroups(opts.registry, opts.fleet));
+    }
+    if (req.method === 'GET' && url.pathname === '/metrics') {
+      const text = await opts.metrics.metrics();
+      res.writeHead(200, { 'content-type': opts.metrics.contentType }).end(text);
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/status')
+      return json(res, 200, opts.actions.status());
+    if (req.method === 'POST' && action) {
+      const [, id, verb] = action as unknown as [string, string, 'kill' | 'revive'];
+      try {
+        return json(res, 200, { ok: true, device: id, result: await opts.actions[verb](id) });
+      } catch (err) {
+        const code = isGhostfleetError(err) ? err.code : 'GF_INTERNAL';
+        return json(res, 400, {
+          ok: false,
+          code,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      }
+    }
+    json(res, 404, {
+      error: 'not found',
+      try: ['/sd', '/metrics', '/status', 'POST /devices/{id}/kill'],
+    });
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => json(res, 500, { error: String(err) }));
+  });
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, host, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * The GhostPass the fleet drives: the embedded sandbox (started here, on a free port, provisioned for
+ * the scenario's crowd) or any deployment by URL with its ids from the protocol's `.env.test`.
+ */
+import { randomBytes } from 'node:crypto';
+import { startSandbox } from '../ghostpass/sandbox/server.js';
+import type { FleetTarget } from './device-configs.js';
+import type { Scenario } from './scenario.js';
+
+export type TargetSpec =
+  | { kind: 'sandbox'; latencyMs?: number }
+  | { kind: 'http'; baseUrl: string; ids: FleetTarget['ids']; webhookSecret?: string };
+
+export interface RunningTarget extends FleetTarget {
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+export async function openTarget(spec: TargetSpec, scenario: Scenario): Promise<RunningTarget> {
+  if (spec.kind === 'http') {
+    return {
+      baseUrl: spec.baseUrl,
+      ids: spec.ids,
+      ...(spec.webhookSecret ? { webhookSecret: spec.webhookSecret } : {}),
+      description: spec.baseUrl,
+      close: async () => {},
+    };
+  }
+  // The sandbox's webhook secret is made for this run and lives only in memory and in the
+  // wallet-app's IPC config.
+  const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
+  const sandbox = await startSandbox({
+    wallets: scenario.crowd.wallets,
+    openingBalanceCents: scenario.crowd.openingBalanceCents,
+    webhookSecret,
+    ...(spec.latencyMs ? { latencyMs: spec.latencyMs } : {}),
+  });
+  return {
+    baseUrl: sandbox.url,
+    ids: sandbox.ids,
+    webhookSecret,
+    description: `embedded sandbox ${sandbox.url} (PGlite, correct mode, ${scenario.crowd.wallets} wallets)`,
+    close: () => sandbox.close(),
+  };
+}
