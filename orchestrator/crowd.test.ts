@@ -26,7 +26,7 @@ describe('createCrowd', () => {
       expect(crowd.balanceOf(a)).toBe(10_000 - INITIAL_ENTRY_FEE_CENTS - REENTRY_FEE_CENTS);
   });
 
-  it('never plans a wallet twice within the cooldown while others are eligible', () => {
+  it('never plans a wallet twice within the cooldown while any wallet is free', () => {
     const crowd = createCrowd({ ...base, wallets: 500, maxInside: 300, rng: createRng(2) });
     const last = new Map<number, number>();
     let at = 0;
@@ -44,10 +44,11 @@ describe('createCrowd', () => {
     }
     const s = crowd.stats();
     expect(s.inside).toBeLessThanOrEqual(300);
-    // Only the first seconds (nobody inside and cooled yet) need a fallback purchase.
+    // Purchases fall back while too few patrons inside are free (the first cooldown of the run
+    // above all); entries and funding never lack a free wallet here.
     expect(s.noEligible.entry + s.noEligible.funding).toBe(0);
     expect(s.noEligible.concession).toBeGreaterThan(0);
-    expect(s.noEligible.concession).toBeLessThan(100);
+    expect(s.noEligible.concession).toBeLessThan(200);
   });
 
   it('purchases draw only from wallets inside that can afford the cart', () => {

@@ -12,8 +12,8 @@
  * - funding goes to the wallet with the lowest estimated balance (inside or not);
  * - no wallet is planned twice within the cooldown (same-wallet concurrency is a later
  *   scenario's job, on purpose);
- * - when nobody is eligible the arrival still happens (open model) with the best candidate, and
- *   the fact is counted in `noEligible`;
+ * - when nobody is eligible the arrival still happens (open model) with the best candidate (a
+ *   free wallet wherever it is, else the richest), and the fact is counted in `noEligible`;
  * - at `maxInside`, an entry first walks someone out (counted in `forcedLeaves`).
  */
 import type { Operation } from '../contract/operations.js';
@@ -150,6 +150,16 @@ export function createCrowd(opts: CrowdOptions): Crowd {
     return bestW;
   }
 
+  /** Best over everyone: free first, then the highest balance. */
+  function bestOf(at: number): number {
+    const a = best(inside, at);
+    const b = best(outside, at);
+    if (a === null) return b as number;
+    if (b === null) return a;
+    const key = (w: number) => (cooled(w, at) ? 1e15 : 0) + (balance[w] ?? 0);
+    return key(b) > key(a) ? b : a;
+  }
+
   function walkOut(w: number): void {
     inside.remove(w);
     outside.add(w);
@@ -188,8 +198,13 @@ export function createCrowd(opts: CrowdOptions): Crowd {
         rngs.concession,
       );
       if (w === null) {
+        // Nobody inside is free (e.g. the first cooldown of a run: everyone inside just
+        // entered). Prefer a free wallet outside over reusing one still in flight, so the
+        // fallback never creates accidental same-wallet concurrency.
         stats.noEligible.concession++;
-        w = (best(inside, at) ?? best(outside, at)) as number;
+        w =
+          draw(outside, (x) => cooled(x, at) && (balance[x] ?? 0) >= totalCents, rngs.concession) ??
+          bestOf(at);
       }
       balance[w] = (balance[w] ?? 0) - totalCents;
       lastPlanned[w] = at;
