@@ -1,0 +1,223 @@
+/**
+ * One contract suite, run against every binding available here (node-serialport's bindings are
+ * tested the same way): virtual-serial always; serial over a real socat pty pair when socat is
+ * installed (in CI its absence is a failure, not a skip).
+ */
+import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCodes, isGhostfleetError } from '../../contract/errors.js';
+import { loadProfile } from '../../firmware-profiles/load.js';
+import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
+import { createEmulator } from '../emulator/emulator.js';
+import type { Credential } from '../framing/credential.js';
+import { createReader, type Reader, type ReaderFrame } from './reader.js';
+import { type Harness, type Rig, socatHarness, virtualSerialHarness } from './test-harness.js';
+
+const harnesses: Harness[] = [virtualSerialHarness, socatHarness];
+
+const credentialFor = (p: FirmwareProfile): Credential =>
+  p.credential === 'qr'
+    ? { kind: 'qr', text: 'GP-WALLET-7f3a9c' }
+    : { kind: 'nfc-uid', uid: '04A224B2C35E80' };
+
+/** Error-free, fixed-decode copy: the contract is about bytes and timing, not the error model. */
+function clean(p: FirmwareProfile, decodeMs = 0): FirmwareProfile {
+  return {
+    ...p,
+    timing: { ...p.timing, decode: { dist: 'fixed', ms: decodeMs } },
+    errors: { noReadRate: 0, duplicateRate: 0, garbleRate: 0 },
+  };
+}
+
+function nextFrame(reader: Reader, ms = 3000): Promise<ReaderFrame> {
+  return Promise.race([
+    once(reader, 'frame').then(([f]) => f as ReaderFrame),
+    delay(ms).then(() => {
+      throw new Error(`no frame within ${ms} ms`);
+    }),
+  ]);
+}
+
+for (const h of harnesses) {
+  const missing = h.unavailable();
+  describe(`reader binding contract: ${h.name}`, () => {
+    if (missing !== undefined) {
+      it(`needs the apt package socat`, (ctx) => {
+        if (process.env.CI) throw new Error(`${h.name}: ${missing}`);
+        ctx.skip(`${h.name}: ${missing}`);
+      });
+      return;
+    }
+
+    const rigs: Rig[] = [];
+    const readers: Reader[] = [];
+    let n = 0;
+    async function rig(p: FirmwareProfile): Promise<Rig> {
+      const r = await h.rig(`${n++}`, p.serial);
+      rigs.push(r);
+      return r;
+    }
+    afterEach(async () => {
+      for (const r of readers.splice(0)) await r.close();
+      for (const r of rigs.splice(0)) await r.dispose();
+    });
+
+    it('delivers injected bytes in order, lumped or split', async () => {
+      const p = await loadProfile('rs232-aim-qr');
+      const r = await rig(p);
+      const got: Buffer[] = [];
+      r.binding.onData((c) => got.push(c));
+      await r.binding.open();
+      const payload = Buffer.from(Array.from({ length: 300 }, (_, i) => i & 0xff));
+      await r.inject(payload.subarray(0, 100));
+      for (let i = 100; i < 300; i += 7) await r.inject(payload.subarray(i, Math.min(300, i + 7)));
+      const until = Date.now() + 3000;
+      while (Buffer.concat(got).length < 300 && Date.now() < until) await delay(5);
+      expect(Buffer.concat(got)).toEqual(payload);
+    });
+
+    it('a close we asked for is not reported as a loss, and the binding reopens', async () => {
+      const p = await loadProfile('usb-cdc-qr');
+      const r = await rig(p);
+      const lost: unknown[] = [];
+      r.binding.onClose((e) => lost.push(e));
+      await r.binding.open();
+      await r.binding.close();
+      await r.binding.open();
+      const got: Buffer[] = [];
+      r.binding.onData((c) => got.push(c));
+      await r.inject(Buffer.from('again'));
+      const until = Date.now() + 3000;
+      while (got.length === 0 && Date.now() < until) await delay(5);
+      expect(Buffer.concat(got).toString()).toBe('again');
+      expect(lost).toEqual([]);
+    });
+
+    for (const name of ['usb-cdc-qr', 'rs232-aim-qr', 'pn532-uart']) {
+      it(`round trip ${name}: emulator → binding → decoder → credential`, async () => {
+        const p = clean(await loadProfile(name));
+        const r = await rig(p);
+        const reader = createReader(r.binding, p);
+        readers.push(reader);
+        await reader.start();
+        const cred = credentialFor(p);
+        const frame = nextFrame(reader);
+        const sent = await createEmulator(p).present(cred, (c) => r.inject(c));
+        const f = await frame;
+        expect(f.credential).toEqual(cred);
+        expect(f.firstByteAt).toBeGreaterThanOrEqual(sent.firstByteAt);
+        expect(f.completeAt).toBeGreaterThanOrEqual(sent.lastByteAt);
+        expect(reader.counts).toMatchObject({ ok: 1, malformed: 0 });
+      });
+    }
+
+    it('wire timing: a 45-byte frame at 9600 baud arrives over ≈47 ms', async () => {
+      const p = clean(await loadProfile('rs232-aim-qr'));
+      const r = await rig(p);
+      const reader = createReader(r.binding, p);
+      readers.push(reader);
+      await reader.start();
+      const cred: Credential = { kind: 'qr', text: `GP-${'0'.repeat(37)}1` };
+      expect(createEmulator(p).encode(cred)).toHaveLength(45);
+      const t0 = performance.timeOrigin + performance.now();
+      const frame = nextFrame(reader);
+      await createEmulator(p).present(cred, (c) => r.inject(c));
+      const f = await frame;
+      expect(f.completeAt - t0).toBeGreaterThan(35);
+      expect(f.completeAt - t0).toBeLessThan(150);
+      expect(f.completeAt - f.firstByteAt).toBeGreaterThan(30);
+    });
+
+    it('suppresses the same code within sameCodeDelayMs, accepts it after', async () => {
+      const base = clean(await loadProfile('usb-cdc-qr'));
+      const p = { ...base, timing: { ...base.timing, sameCodeDelayMs: 200 } };
+      const r = await rig(p);
+      const reader = createReader(r.binding, p);
+      readers.push(reader);
+      await reader.start();
+      const frames: ReaderFrame[] = [];
+      reader.on('frame', (f: ReaderFrame) => frames.push(f));
+      await r.inject(Buffer.from('GP-1\r\nGP-1\r\n'));
+      await delay(50);
+      await r.inject(Buffer.from('GP-2\r\n'));
+      await delay(300);
+      await r.inject(Buffer.from('GP-1\r\n'));
+      const until = Date.now() + 3000;
+      while (frames.length < 3 && Date.now() < until) await delay(5);
+      expect(frames.map((f) => f.credential)).toEqual([
+        { kind: 'qr', text: 'GP-1' },
+        { kind: 'qr', text: 'GP-2' },
+        { kind: 'qr', text: 'GP-1' },
+      ]);
+      expect(reader.counts).toMatchObject({ ok: 3, duplicate: 1 });
+    });
+
+    it('reports garbage as malformed and keeps decoding', async () => {
+      const p = clean(await loadProfile('pn532-uart'));
+      const r = await rig(p);
+      const reader = createReader(r.binding, p);
+      readers.push(reader);
+      await reader.start();
+      const reasons: string[] = [];
+      reader.on('malformed', (why: string) => reasons.push(why));
+      const frame = nextFrame(reader);
+      await r.inject(Buffer.from([0x13, 0x37]));
+      await r.inject(createEmulator(p).encode({ kind: 'nfc-uid', uid: 'DEADBEEF' }));
+      expect((await frame).credential).toEqual({ kind: 'nfc-uid', uid: 'DEADBEEF' });
+      expect(reasons).toEqual(['garbage byte 0x13 outside a frame']);
+      expect(reader.counts.malformed).toBe(1);
+    });
+
+    if (h.name.startsWith('serial')) {
+      it('unplug → disconnected, retried every 500 ms → reconnected; decoded frames kept', async () => {
+        const p = clean(await loadProfile('rs232-aim-qr'));
+        const r = await rig(p);
+        const reader = createReader(r.binding, p);
+        readers.push(reader);
+        await reader.start();
+        const frames: ReaderFrame[] = [];
+        reader.on('frame', (f: ReaderFrame) => frames.push(f));
+        const em = createEmulator(p);
+        const first = nextFrame(reader);
+        await em.present({ kind: 'qr', text: 'before' }, (c) => r.inject(c));
+        await first;
+        const disconnected = once(reader, 'disconnected');
+        await r.unplug?.();
+        const [err] = await disconnected;
+        expect(err).toBeInstanceOf(Error);
+        await delay(700); // at least one failed retry while the pty is gone
+        const reconnected = once(reader, 'reconnected');
+        await r.replug?.();
+        await Promise.race([
+          reconnected,
+          delay(5000).then(() => {
+            throw new Error('no reconnect');
+          }),
+        ]);
+        const after = nextFrame(reader);
+        await em.present({ kind: 'qr', text: 'after' }, (c) => r.inject(c));
+        await after;
+        expect(frames.map((f) => f.credential)).toEqual([
+          { kind: 'qr', text: 'before' },
+          { kind: 'qr', text: 'after' },
+        ]);
+        expect(reader.counts.ok).toBe(2);
+      });
+    }
+  });
+}
+
+describe('SerialBinding', () => {
+  it('a missing path is ReaderUnavailable naming the path', async () => {
+    const { SerialBinding } = await import('./serial.js');
+    const p = await loadProfile('rs232-aim-qr');
+    const b = new SerialBinding('/dev/ghostfleet-no-such-tty', p.serial);
+    const err = await b.open().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isGhostfleetError(err, ErrorCodes.ReaderUnavailable)).toBe(true);
+    expect((err as Error).message).toContain('/dev/ghostfleet-no-such-tty');
+  });
+});

@@ -1,0 +1,260 @@
+/**
+ * The reader the device runtime uses: a binding's bytes → the profile's decoder → credentials,
+ * with byte-accurate timestamps, host-side duplicate suppression ("same code delay"), and — for a
+ * physical reader — automatic re-opening after an unplug. Virtual readers add `present()`, which
+ * drives the emulator into the very same path a physical reader's bytes take.
+ */
+import { EventEmitter } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
+import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
+import { createEmulator, type Emulator, preciseNow } from '../emulator/emulator.js';
+import { type Credential, credentialKey, frameToCredential } from '../framing/credential.js';
+import type { FrameDecoder } from '../framing/decoder.js';
+import type { DecodedFrame } from '../framing/frame.js';
+import { createDecoder } from '../framing/index.js';
+import { isVirtualBinding, type ReaderBinding, type ReaderSource } from './binding.js';
+import { SerialBinding } from './serial.js';
+import { VirtualSerialBinding } from './virtual-serial.js';
+
+export interface ReaderFrame {
+  credential: Credential;
+  /** When the frame's first byte arrived from the binding (epoch ms). */
+  firstByteAt: number;
+  /** When its last byte arrived: the frame was complete. */
+  completeAt: number;
+}
+
+export interface ReaderCounts {
+  ok: number;
+  malformed: number;
+  duplicate: number;
+  noread: number;
+}
+
+/** Events: 'frame'(ReaderFrame) 'malformed'(reason) 'disconnected'(err) 'reconnected'(). */
+export interface Reader extends EventEmitter {
+  readonly input: string;
+  readonly source: ReaderSource;
+  readonly profile: FirmwareProfile;
+  readonly counts: Readonly<ReaderCounts>;
+  /** Opens the binding; idempotent. */
+  start(): Promise<void>;
+  /**
+   * Virtual inputs only: a patron presents the credential; resolves with the decoded frame (the
+   * same one emitted as 'frame'), re-presenting after a no-read or malformed frame.
+   */
+  present?(credential: Credential): Promise<ReaderFrame>;
+  close(): Promise<void>;
+}
+
+export interface ReaderOptions {
+  rng?: () => number;
+  /** Epoch ms; defaults to a sub-millisecond clock. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** How often a lost physical port is retried (default 500 ms). */
+  reconnectMs?: number;
+  /** How long present() waits for the decoded frame after the last byte (default 250 ms). */
+  settleMs?: number;
+  /** Presentations present() makes before giving up (default 5). */
+  maxPresents?: number;
+}
+
+export type ReaderSpec =
+  | { input: 'virtual-serial'; deviceId: string }
+  | { input: 'serial'; path: string };
+
+class BindingReader extends EventEmitter implements Reader {
+  readonly counts: ReaderCounts = { ok: 0, malformed: 0, duplicate: 0, noread: 0 };
+  readonly present?: (credential: Credential) => Promise<ReaderFrame>;
+  private readonly decoder: FrameDecoder;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  /** Arrival time of the first byte of the frame in progress. */
+  private frameStart: number | undefined;
+  private last: { key: string; at: number } | undefined;
+  private started: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly binding: ReaderBinding,
+    readonly profile: FirmwareProfile,
+    private readonly opts: ReaderOptions,
+  ) {
+    super();
+    this.now = opts.now ?? preciseNow;
+    this.sleep = opts.sleep ?? ((ms: number) => delay(ms).then(() => undefined));
+    this.decoder = createDecoder(profile);
+    // The readable side is drained so it never back-pressures; frames are taken from the
+    // synchronous 'frame' event, while the chunk that completed them is being handled.
+    this.decoder.resume();
+    this.decoder.on('frame', (f: DecodedFrame) => this.onDecoded(f));
+    this.decoder.on('malformed', (reason: string) => this.onMalformed(reason));
+    binding.onData((chunk) => this.onChunk(chunk));
+    binding.onClose((err) => void this.onLost(err));
+    if (isVirtualBinding(binding)) {
+      const emulator = createEmulator(profile, {
+        ...(opts.rng ? { rng: opts.rng } : {}),
+        now: this.now,
+        sleep: this.sleep,
+      });
+      this.present = (credential) =>
+        this.presentVia(emulator, binding.readerSide.bind(binding), credential);
+    }
+  }
+
+  get input(): string {
+    return this.binding.input;
+  }
+
+  get source(): ReaderSource {
+    return this.binding.source;
+  }
+
+  start(): Promise<void> {
+    this.started ??= this.binding.open().catch((err: unknown) => {
+      this.started = undefined; // a failed start may be retried
+      throw err;
+    });
+    return this.started;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.binding.close();
+    this.decoder.end();
+  }
+
+  private onChunk(chunk: Buffer): void {
+    const t = this.now();
+    this.frameStart ??= t;
+    this.decoder.write(chunk);
+    if (this.decoder.buffered === 0) this.frameStart = undefined;
+    else this.frameStart ??= t;
+  }
+
+  private onDecoded(decoded: DecodedFrame): void {
+    const completeAt = this.now();
+    const firstByteAt = this.frameStart ?? completeAt;
+    this.frameStart = undefined;
+    const mapped = frameToCredential(this.profile, decoded);
+    if (!mapped.ok) {
+      this.onMalformed(mapped.reason);
+      return;
+    }
+    const key = credentialKey(mapped.credential);
+    // Same code within the profile's window after the accepted read: the reader saw it again,
+    // the patron did not re-present. The window is fixed (not sliding), so a patron who really
+    // presents again after sameCodeDelayMs is served.
+    if (
+      this.last &&
+      this.last.key === key &&
+      completeAt - this.last.at < this.profile.timing.sameCodeDelayMs
+    ) {
+      this.counts.duplicate++;
+      return;
+    }
+    this.last = { key, at: completeAt };
+    this.counts.ok++;
+    this.emit('frame', {
+      credential: mapped.credential,
+      firstByteAt,
+      completeAt,
+    } satisfies ReaderFrame);
+  }
+
+  private onMalformed(reason: string): void {
+    this.frameStart = undefined;
+    this.counts.malformed++;
+    this.emit('malformed', reason);
+  }
+
+  /** A physical port went away: report it, then retry opening until it is back. */
+  private async onLost(err?: Error): Promise<void> {
+    if (this.closed) return;
+    this.frameStart = undefined;
+    this.emit('disconnected', err ?? new Error('reader closed'));
+    const every = this.opts.reconnectMs ?? 500;
+    while (!this.closed) {
+      await this.sleep(every);
+      if (this.closed) return;
+      try {
+        await this.binding.open();
+      } catch {
+        continue;
+      }
+      if (this.closed) {
+        await this.binding.close();
+        return;
+      }
+      this.emit('reconnected');
+      return;
+    }
+  }
+
+  private async presentVia(
+    emulator: Emulator,
+    sink: (chunk: Buffer) => void,
+    credential: Credential,
+  ): Promise<ReaderFrame> {
+    const key = credentialKey(credential);
+    const maxPresents = this.opts.maxPresents ?? 5;
+    for (let i = 0; i < maxPresents; i++) {
+      let resolveFrame: (f: ReaderFrame) => void = () => undefined;
+      const got = new Promise<ReaderFrame>((resolve) => {
+        resolveFrame = resolve;
+      });
+      const listener = (f: ReaderFrame) => {
+        if (credentialKey(f.credential) === key) resolveFrame(f);
+      };
+      this.on('frame', listener);
+      try {
+        const result = await emulator.present(credential, sink);
+        this.counts.noread += result.noReads;
+        const settled = await Promise.race([
+          got,
+          this.sleep(this.opts.settleMs ?? 250).then(() => undefined),
+        ]);
+        if (settled) return settled;
+      } finally {
+        this.off('frame', listener);
+      }
+      // Not decoded (suppressed as a duplicate of a moment ago, or lost): present again.
+    }
+    throw new GhostfleetError(
+      ErrorCodes.ReaderMalformed,
+      `${this.binding.input} reader (${this.profile.name}): no frame after ${maxPresents} presentations`,
+    );
+  }
+}
+
+/** Wraps any binding (used directly by tests and by the HID side later). */
+export function createReader(
+  binding: ReaderBinding,
+  profile: FirmwareProfile,
+  opts: ReaderOptions = {},
+): Reader {
+  return new BindingReader(binding, profile, opts);
+}
+
+/** Builds the binding a spec names and opens it; rejects with ReaderUnavailable. */
+export async function openReader(
+  spec: ReaderSpec,
+  profile: FirmwareProfile,
+  opts: ReaderOptions = {},
+): Promise<Reader> {
+  if (profile.transport !== 'serial') {
+    throw new GhostfleetError(
+      ErrorCodes.BadConfig,
+      `input ${spec.input} needs a serial firmware profile, ${profile.name} is ${profile.transport}`,
+    );
+  }
+  const binding =
+    spec.input === 'virtual-serial'
+      ? new VirtualSerialBinding(spec.deviceId, profile.serial)
+      : new SerialBinding(spec.path, profile.serial);
+  const reader = createReader(binding, profile, opts);
+  await reader.start();
+  return reader;
+}
