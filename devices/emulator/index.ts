@@ -1,0 +1,7 @@
+/** Public surface of the virtual reader. */
+export { drawDecodeMs } from './decode-time.js';
+export type { Emulator, EmulatorOptions, PresentResult, Sink } from './emulator.js';
+export { createEmulator, preciseNow } from './emulator.js';
+export { encodeCredential } from './encode.js';
+export { mulberry32 } from './rng.js';
+export { bitsPerCharacter, wireMs, wirePlan } from './wire.js';
