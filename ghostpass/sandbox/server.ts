@@ -11,6 +11,7 @@ import type { TargetIds } from '../target.js';
 import { DEFAULT_TARGET_PROFILE } from '../target.js';
 import { readBody } from './body.js';
 import { type Db, openPglite } from './db.js';
+import { withStatementLatency } from './db-latency.js';
 import { balance } from './handlers/balance.js';
 import { createCheckoutSession } from './handlers/checkout-session.js';
 import { entryScan } from './handlers/entry-scan.js';
@@ -52,14 +53,18 @@ export interface SandboxOptions {
   host?: string;
   /** Fault knob: delay added to every request before it is handled (a "database latency spike"). */
   latencyMs?: number;
+  /** Fault knob: delay before every SQL statement the handlers issue (see db-latency.ts). */
+  statementLatencyMs?: number;
 }
 
 export interface Sandbox {
   url: string;
   ids: TargetIds;
   db: Db;
-  /** Changes the added latency while running (chaos timelines move it mid-run). */
+  /** Changes the added per-request latency while running (chaos timelines move it mid-run). */
   setLatencyMs(ms: number): void;
+  /** Changes the added per-statement latency while running. */
+  setStatementLatencyMs(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -73,6 +78,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       : { openingBalanceCents: opts.openingBalanceCents }),
   });
   let latencyMs = opts.latencyMs ?? 0;
+  let statementLatencyMs = opts.statementLatencyMs ?? 0;
+  // Handlers see the decorated handle; provisioning and the returned `db` stay undelayed.
+  const handlerDb = withStatementLatency(db, () => statementLatencyMs);
   const inFlight = new Set<Promise<void>>();
 
   const server = createServer((req, res) => {
@@ -109,7 +117,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     let reply: Reply;
     try {
       reply = await route.handler({
-        db,
+        db: handlerDb,
         headers: req.headers,
         rawBody: read.text,
         body,
@@ -140,6 +148,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     db,
     setLatencyMs: (ms) => {
       latencyMs = Math.max(0, ms);
+    },
+    setStatementLatencyMs: (ms) => {
+      statementLatencyMs = Math.max(0, ms);
     },
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
