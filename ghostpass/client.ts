@@ -5,6 +5,7 @@
  */
 import { Pool } from 'undici';
 import type { z } from 'zod';
+import type { Method } from '../contract/operations.js';
 import {
   AnyObjectSchema,
   type BalanceOk,
@@ -43,8 +44,6 @@ export type ApiResult<T> =
       responded: number;
     }
   | { kind: 'timeout'; code: 'timeout'; sent: number; responded: number };
-
-export type Method = 'QR' | 'NFC';
 
 export interface GhostPassClient {
   entryScan(r: {

@@ -42,13 +42,6 @@ async function wrap<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** SQLSTATE of a database error wrapped by this module (e.g. '23505' unique violation). */
-export function sqlState(err: unknown): string | undefined {
-  const cause = err instanceof GhostfleetError ? err.cause : err;
-  const code = (cause as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
 /** Opens PGlite: in memory by default, or persisted under `dataDir`. */
 export async function openPglite(dataDir?: string): Promise<Db & { pglite: PGlite }> {
   const pglite = await wrap(() => PGlite.create(dataDir === undefined ? {} : { dataDir }));
