@@ -80,6 +80,43 @@ describe('createPlanner', () => {
     expect(Math.abs(total / 20 - 2000) / 2000).toBeLessThan(0.015);
   });
 
+  it('poisson-per-minute: exactly the rate in every minute, at irregular times', () => {
+    const s = {
+      ...only(demo, 'entry', 200),
+      arrivals: 'poisson-per-minute' as const,
+      duration: 150_000,
+    };
+    const { events } = plan(s, 9);
+    const perMinute = [0, 1, 2].map(
+      (m) =>
+        events.filter(
+          (e) => e.event.at >= START + m * 60_000 && e.event.at < START + (m + 1) * 60_000,
+        ).length,
+    );
+    expect(perMinute).toEqual([200, 200, 100]);
+    const gaps = events.slice(1).map((e, i) => e.event.at - events[i]!.event.at);
+    expect(Math.min(...gaps)).toBeLessThan(100); // bursts: not evenly spaced at 300 ms
+    expect(Math.max(...gaps)).toBeGreaterThan(600);
+    expect(plan(s, 9).events).toEqual(events);
+    expect(plan(s, 10).events).not.toEqual(events);
+  });
+
+  it('poisson-per-minute: rateScale redraws the rest of the window at the new rate', () => {
+    const s = {
+      ...only(demo, 'entry', 200),
+      arrivals: 'poisson-per-minute' as const,
+      duration: 120_000,
+    };
+    const p = createPlanner({ scenario: s, seed: 2, startAt: START, items: ITEMS, walletRef });
+    const first = p.next(START + 30_000);
+    p.rateScale('entry', 0.5);
+    const rest = p.next(Number.POSITIVE_INFINITY);
+    expect(rest[0]!.event.at).toBeGreaterThanOrEqual(START + 30_000);
+    // 30 s at 100/min + 60 s at 100/min after the change.
+    expect(Math.abs(rest.length - 150)).toBeLessThanOrEqual(1);
+    expect(first.length).toBeGreaterThan(60);
+  });
+
   it('changing one rate does not reshuffle the other operations’ times', () => {
     const faster = structuredClone(demo);
     faster.operations.concession.perMinute = 300;

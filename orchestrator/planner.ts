@@ -5,6 +5,9 @@
  *
  * - `constant`: exactly evenly spaced, offset_k = anchor + k × 60000/rate.
  * - `poisson`: exponential inter-arrival times.
+ * - `poisson-per-minute`: in each minute-long window, exactly the window's share of arrivals
+ *   (fractions carried to the next window), at uniformly random sorted times — a Poisson process
+ *   conditioned on its count, so arrivals bunch like real patrons yet every minute meets the rate.
  * Times are offsets from the fixed `startAt` in virtual time, never read from a wall clock, so
  * no drift can build up; `next(untilMs)` only reveals what is due before `untilMs`.
  *
@@ -81,13 +84,21 @@ interface Stream {
   last: number; // offset of the last generated arrival (-Infinity before the first)
   next: number | null; // offset of the next arrival; null = stopped
   readonly times: Rng;
+  /** poisson-per-minute: the current window's remaining offsets, ascending. */
+  window: number[];
+  windowEnd: number;
+  /** Expected arrivals not yet given to a window (the fraction carried over). */
+  carry: number;
 }
+
+const WINDOW_MS = 60_000;
 
 const ID_DIGITS = 6;
 
 export function createPlanner(opts: PlannerOptions): Planner {
   const { scenario, startAt, items, walletRef } = opts;
   const poisson = scenario.arrivals === 'poisson';
+  const binned = scenario.arrivals === 'poisson-per-minute';
   const endOffset = scenario.duration;
   const root = createRng(opts.seed);
   const crowd = createCrowd({
@@ -142,15 +153,38 @@ export function createPlanner(opts: PlannerOptions): Planner {
       last: Number.NEGATIVE_INFINITY,
       next: null,
       times: root.fork(`${key}.times`),
+      window: [],
+      windowEnd: 0,
+      carry: 0,
     };
-    s.next = perMinute > 0 ? (poisson ? s.times.exponential(perMinute / 60_000) : 0) : null;
+    if (perMinute <= 0) s.next = null;
+    else if (binned) s.next = nextBinned(s);
+    else s.next = poisson ? s.times.exponential(perMinute / 60_000) : 0;
     return s;
+  }
+
+  /** Fill windows from `s.windowEnd` on until one has an arrival; the next offset or null. */
+  function nextBinned(s: Stream): number | null {
+    while (s.window.length === 0) {
+      if (s.rate <= 0 || s.windowEnd >= endOffset) return null;
+      const from = s.windowEnd;
+      const to = Math.min(endOffset, from + WINDOW_MS);
+      const expected = s.carry + (s.rate * (to - from)) / 60_000;
+      const n = Math.floor(expected + 1e-9);
+      s.carry = expected - n;
+      s.window = Array.from({ length: n }, () => from + s.times.next() * (to - from)).sort(
+        (a, b) => a - b,
+      );
+      s.windowEnd = to;
+    }
+    return s.window.shift() as number;
   }
 
   function advance(s: Stream): void {
     s.last = s.next as number;
     s.count++;
     if (s.rate <= 0) s.next = null;
+    else if (binned) s.next = nextBinned(s);
     else if (poisson) s.next = s.last + s.times.exponential(s.rate / 60_000);
     // Multiplied from the anchor, not added up: float error cannot accumulate.
     else s.next = s.anchor + (s.count - s.anchorCount) * (60_000 / s.rate);
@@ -246,6 +280,16 @@ export function createPlanner(opts: PlannerOptions): Planner {
       const from = Math.max(horizon, s.last);
       if (s.rate <= 0) {
         s.next = null;
+      } else if (binned) {
+        // Redraw what is left of the current window at the new rate; later windows follow it.
+        const left = Math.max(0, s.windowEnd - from);
+        const expected = (s.rate * left) / 60_000;
+        const n = Math.floor(expected + 1e-9);
+        s.carry = expected - n;
+        s.window = Array.from({ length: n }, () => from + s.times.next() * left).sort(
+          (a, b) => a - b,
+        );
+        s.next = nextBinned(s);
       } else if (poisson) {
         s.next = from + s.times.exponential(s.rate / 60_000);
       } else {

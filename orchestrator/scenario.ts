@@ -64,7 +64,12 @@ const ScenarioSchema = z
     name: z.string().min(1),
     description: z.string().default(''),
     duration,
-    arrivals: z.enum(['poisson', 'constant']),
+    /**
+     * `constant`: evenly spaced. `poisson`: exponential inter-arrival times (the count drifts like a
+     * Poisson variable: ±7 % over a minute at 200/min). `poisson-per-minute`: Poisson times
+     * conditioned on the target count in every minute, so bursts are real and the rate is exact.
+     */
+    arrivals: z.enum(['poisson', 'constant', 'poisson-per-minute']),
     crowd: z.strictObject({
       wallets: z.number().int().min(1),
       maxInside: z.number().int().min(1),
