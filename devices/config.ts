@@ -25,6 +25,16 @@ export const TargetConfigSchema = z.strictObject({
   /** Only the wallet-app needs it: it plays Stripe and signs `checkout.session.completed`. */
   webhookSecret: z.string().optional(),
   paths: z.record(z.string(), z.string()).optional(),
+  /** What a POS terminal rings up for a physical reader's scan (no planned cart). */
+  defaultCart: z
+    .strictObject({
+      itemId: z.string(),
+      itemName: z.string(),
+      unitPriceCents: z.number().int().nonnegative(),
+      quantity: z.number().int(),
+      tipCents: z.number().int(),
+    })
+    .optional(),
 });
 
 export const DeviceConfigSchema = z.strictObject({

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { connectMqtt } from '../broker/connect.js';
 import type { Clock } from '../contract/clock.js';
+import { READER_FRAME_RESULTS } from '../contract/metrics.js';
 import { KIND_OPERATION } from '../contract/operations.js';
 import {
   DeviceCommandSchema,
@@ -17,13 +18,16 @@ import {
   PlanSchema,
   parsePayload,
   type ResultBatch,
+  RunStateSchema,
 } from '../contract/payloads.js';
-import { deviceTopic } from '../contract/topics.js';
+import { deviceTopic, runStateTopic } from '../contract/topics.js';
 import { loadProfile } from '../firmware-profiles/load.js';
 import { createGhostPassClient } from '../ghostpass/client.js';
+import { walletRefForBinding } from '../ghostpass/target.js';
 import type { DeviceConfig } from './config.js';
 import { openReader, type Reader } from './inputs/reader.js';
 import { KIND_HANDLERS } from './kinds/index.js';
+import { credentialFromFrame, type ReadCredential } from './kinds/read-credential.js';
 import type { ServeContext, Served } from './kinds/types.js';
 import type { DeviceMetrics } from './metrics.js';
 import { createOutbox } from './outbox.js';
@@ -50,6 +54,8 @@ interface Arrival {
   runId: string;
   event: PlanEvent;
   queued: number;
+  /** A physical reader's scan: already read, not planned by the orchestrator. */
+  read?: ReadCredential;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -85,13 +91,21 @@ export async function startDevice(
   const stateTopic = deviceTopic(config.fleet, config.id, 'state');
   const resultTopic = deviceTopic(config.fleet, config.id, 'result');
 
-  if (reader) {
-    for (const result of ['ok', 'malformed', 'duplicate', 'noread'] as const) {
-      metrics.readerFrames.inc({ device: config.id, result }, 0);
+  // Reader frame counts, exported as counters: the reader keeps the totals, we add the deltas.
+  const frameCounts = { ok: 0, malformed: 0, duplicate: 0, noread: 0 };
+  const syncFrameCounts = () => {
+    if (!reader) return;
+    for (const result of READER_FRAME_RESULTS) {
+      const delta = reader.counts[result] - frameCounts[result];
+      if (delta > 0) metrics.readerFrames.inc({ device: config.id, result }, delta);
+      frameCounts[result] = reader.counts[result];
     }
-    reader.on('malformed', () =>
-      metrics.readerFrames.inc({ device: config.id, result: 'malformed' }),
-    );
+  };
+  if (reader) {
+    for (const result of READER_FRAME_RESULTS)
+      metrics.readerFrames.inc({ device: config.id, result }, 0);
+    reader.on('frame', syncFrameCounts);
+    reader.on('malformed', syncFrameCounts);
   }
 
   const mqtt = await connectMqtt({
@@ -126,27 +140,41 @@ export async function startDevice(
       metrics.service.observe(l, (result.responded - result.sent) / 1000);
     }
     metrics.sojourn.observe(l, (result.decided - result.at) / 1000);
-    if (reader && result.started !== undefined) {
-      metrics.readerFrames.inc({ device: config.id, result: 'ok' });
-    }
+    syncFrameCounts();
     outbox.add(runId, result);
   };
 
-  const serve = async ({ runId, event, queued }: Arrival) => {
+  const serve = async ({ runId, event, queued, read }: Arrival) => {
     const start = now();
     let served: Served;
-    if (start - event.at > config.dropDeadlineMs) {
+    if (read && read.wallet === null) {
+      // A credential the venue does not know: the scanner says no without asking GhostPass.
+      served = {
+        outcome: 'declined',
+        code: 'unknown_credential',
+        started: read.started,
+        decided: start,
+      };
+    } else if (start - event.at > config.dropDeadlineMs) {
       // Could not start within the drop deadline: counted, never silently served late.
       served = { outcome: 'dropped', code: 'drop_deadline', decided: start };
     } else {
       try {
-        served = await handler.serve(event, ctx);
+        served = await handler.serve(event, ctx, read);
       } catch (err) {
         shared.log(`${config.id}: serving ${event.id} failed: ${String(err)}`);
         served = { outcome: 'error', code: 'device_exception', decided: now() };
       }
     }
-    record(runId, { id: event.id, op: event.op, source, at: event.at, queued, ...served });
+    record(runId, {
+      id: event.id,
+      op: event.op,
+      source,
+      at: event.at,
+      queued,
+      ...served,
+      ...(read ? { unplanned: true } : {}),
+    });
   };
 
   const queue = createServiceQueue<Arrival>({
@@ -168,6 +196,47 @@ export async function startDevice(
     },
   });
 
+  // The run a physical reader's scans belong to: physical devices get no plans, so they follow
+  // the run state (retained) to know it.
+  let activeRun: string | null = null;
+  if (reader && reader.source === 'physical') {
+    const bootTag = Math.floor(now()).toString(36);
+    let scans = 0;
+    reader.on('frame', (frame) => {
+      const read = credentialFromFrame(frame);
+      const ref = read.wallet ? walletRefForBinding(read.wallet) : null;
+      const id = `p-${config.id}-${bootTag}-${++scans}`;
+      const event: PlanEvent = {
+        id,
+        op: operation,
+        // Latency starts at the first byte: the patron was at the reader from then on.
+        at: frame.firstByteAt,
+        wallet: ref ?? { binding: read.wallet ?? 'unknown', fingerprint: 'unknown' },
+        method: read.method,
+        ...(config.target.defaultCart ? { cart: config.target.defaultCart } : {}),
+      };
+      const unknown = ref === null ? { ...read, wallet: null } : read;
+      queue.push({ runId: activeRun ?? 'none', event, queued: now(), read: unknown });
+    });
+    reader.on('disconnected', (err: Error) => {
+      shared.log(
+        `${config.id}: reader ${config.input.input} disconnected (${err.message}); retrying`,
+      );
+      const down: DeviceState = {
+        status: 'reader_disconnected',
+        kind: config.kind,
+        input: config.input.input,
+        error: err.message,
+        since: now(),
+      };
+      mqtt.publish(stateTopic, encodePayload(down), { qos: 1, retain: true });
+    });
+    reader.on('reconnected', () => {
+      shared.log(`${config.id}: reader reconnected`);
+      mqtt.publish(stateTopic, encodePayload({ ...birth, clock: now() }), { qos: 1, retain: true });
+    });
+  }
+
   let stopping: Promise<void> | null = null;
   const planTopic = deviceTopic(config.fleet, config.id, 'plan');
   const cmdTopic = deviceTopic(config.fleet, config.id, 'cmd');
@@ -177,6 +246,9 @@ export async function startDevice(
         const plan = parsePayload(PlanSchema, payload, `plan for ${config.id}`);
         for (const event of plan.events) runOf.set(event.id, plan.runId);
         scheduler.schedule(plan.events);
+      } else if (topic === runTopic) {
+        const run = parsePayload(RunStateSchema, payload, 'run state');
+        activeRun = run.phase === 'running' || run.phase === 'draining' ? run.runId : null;
       } else if (topic === cmdTopic) {
         const cmd = parsePayload(DeviceCommandSchema, payload, `command for ${config.id}`);
         if (cmd.type === 'pause') queue.pause();
@@ -188,7 +260,8 @@ export async function startDevice(
       shared.log(`${config.id}: ${err instanceof Error ? err.message : String(err)}`);
     }
   });
-  await mqtt.subscribeAsync([planTopic, cmdTopic], { qos: 1 });
+  const runTopic = runStateTopic(config.fleet);
+  await mqtt.subscribeAsync([planTopic, cmdTopic, runTopic], { qos: 1 });
 
   const birth: DeviceState = {
     status: 'online',

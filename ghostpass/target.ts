@@ -64,3 +64,14 @@ export function walletRef(n: number): { binding: string; fingerprint: string } {
     throw new RangeError(`wallet number must be an integer >= 1, got ${n}`);
   return { binding: `wallet_test_${n}`, fingerprint: `device_test_${n}` };
 }
+
+/**
+ * The test wallet a scanned binding id names, with its owning fingerprint: a physical reader's scan
+ * carries only the wallet, and the API wants the owner's fingerprint too. Null for other wallets.
+ */
+export function walletRefForBinding(
+  binding: string,
+): { binding: string; fingerprint: string } | null {
+  const m = /^wallet_test_(\d+)$/.exec(binding);
+  return m && Number(m[1]) >= 1 ? walletRef(Number(m[1])) : null;
+}

@@ -63,6 +63,17 @@ export function deviceConfigs(opts: DeviceConfigOptions): DeviceConfigInput[] {
         ...(gatewayId ? { gatewayId } : {}),
         timeoutMs: opts.timeoutMs ?? 10_000,
         connections: Math.max(4, Math.min(64, d.lanes * 2)),
+        ...(d.kind === 'pos-terminal' && opts.target.ids.items[0]
+          ? {
+              defaultCart: {
+                itemId: opts.target.ids.items[0].id,
+                itemName: opts.target.ids.items[0].name,
+                unitPriceCents: opts.target.ids.items[0].priceCents,
+                quantity: 1,
+                tipCents: 0,
+              },
+            }
+          : {}),
         ...(d.kind === 'wallet-app' && opts.target.webhookSecret
           ? { webhookSecret: opts.target.webhookSecret }
           : {}),

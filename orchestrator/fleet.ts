@@ -11,7 +11,7 @@ import { connectMqtt } from '../broker/connect.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../broker/embedded.js';
 import { type Clock, epochNow } from '../contract/clock.js';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
-import { DEVICE_KINDS, KIND_OPERATION } from '../contract/operations.js';
+import { DEVICE_KINDS, KIND_OPERATION, type Operation } from '../contract/operations.js';
 import { encodePayload, type RunState } from '../contract/payloads.js';
 import { deviceTopic, fleetWildcard, runStateTopic } from '../contract/topics.js';
 import { walletRef } from '../ghostpass/target.js';
@@ -22,6 +22,7 @@ import { createDistributor, type Distributor } from './distributor.js';
 import { formatProgress } from './format.js';
 import { createJournal, type Journal } from './journal.js';
 import { createOrchestratorMetrics } from './metrics.js';
+import { createPhysicalPacer } from './physical-pacing.js';
 import { createPlanner } from './planner.js';
 import { createProgressWindow } from './progress.js';
 import { DeviceRegistry } from './registry.js';
@@ -237,6 +238,26 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
         .map(({ id, kind }) => ({ id, kind })),
     });
     const activeJournal = journal;
+    const physicalOps = [
+      ...new Set(
+        scenario.devices
+          .filter((d) => inputSource(d.input) === 'physical')
+          .map((d) => KIND_OPERATION[d.kind]),
+      ),
+    ];
+    const pacer = createPhysicalPacer({
+      ops: physicalOps,
+      targetPerMinute: (op: Operation) => scenario.operations[op].perMinute,
+      virtualPlanned: (op) => planner.planned()[op],
+      physicalCount: (op) => activeJournal.planned(op, 'physical'),
+      rateScale: (op, factor) => planner.rateScale(op, factor),
+      startAt,
+      endsAt: planner.endsAt,
+      lookaheadMs: scenario.lookahead,
+    });
+    if (physicalOps.length > 0) {
+      log(`physical readers count toward ${physicalOps.join(', ')}: the virtual rate follows them`);
+    }
     distributor = createDistributor({
       runId,
       registry,
@@ -311,6 +332,7 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
         const t = now();
         updateUp();
         if (!aborted) {
+          pacer.update(t);
           const due = planner.next(Math.min(t + scenario.lookahead, planner.endsAt));
           if (due.length > 0) distributor?.send(due);
         }

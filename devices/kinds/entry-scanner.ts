@@ -4,8 +4,8 @@ import { readCredential } from './read-credential.js';
 import { fromApi, type KindHandler } from './types.js';
 
 export const entryScanner: KindHandler = {
-  async serve(event, ctx) {
-    const { started, wallet } = await readCredential(event, ctx);
+  async serve(event, ctx, read) {
+    const { started, wallet, method } = read ?? (await readCredential(event, ctx));
     if (wallet === null || wallet !== event.wallet.binding) {
       return { outcome: 'error', code: 'reader_mismatch', started, decided: ctx.now() };
     }
@@ -14,7 +14,7 @@ export const entryScanner: KindHandler = {
       fingerprint: event.wallet.fingerprint,
       venueId: ctx.config.target.venueId,
       gatewayId: ctx.config.target.gatewayId ?? '',
-      method: event.method,
+      method,
     });
     const decided = ctx.now();
     return {

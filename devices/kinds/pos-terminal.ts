@@ -4,10 +4,10 @@ import { readCredential } from './read-credential.js';
 import { fromApi, type KindHandler } from './types.js';
 
 export const posTerminal: KindHandler = {
-  async serve(event, ctx) {
+  async serve(event, ctx, read) {
     const cart = event.cart;
     if (!cart) return { outcome: 'error', code: 'no_cart', decided: ctx.now() };
-    const { started, wallet } = await readCredential(event, ctx);
+    const { started, wallet, method } = read ?? (await readCredential(event, ctx));
     if (wallet === null || wallet !== event.wallet.binding) {
       return { outcome: 'error', code: 'reader_mismatch', started, decided: ctx.now() };
     }
@@ -18,7 +18,7 @@ export const posTerminal: KindHandler = {
       gatewayId: ctx.config.target.gatewayId ?? '',
       quantity: cart.quantity,
       tipCents: cart.tipCents,
-      method: event.method,
+      method,
     });
     const decided = ctx.now();
     return {

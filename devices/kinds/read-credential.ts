@@ -3,8 +3,12 @@
  * profile's decode and wire timing, the same decoder a physical reader feeds turns them back into a
  * credential, and the device's app logic parses the wallet out of it — exactly as on the real device.
  */
+import type { Method } from '../../contract/operations.js';
 import type { PlanEvent } from '../../contract/payloads.js';
+import type { Credential } from '../framing/credential.js';
+import type { ReaderFrame } from '../inputs/reader.js';
 import { ghostSessionText, walletFromQrText } from './credential.js';
+import { uidForWallet, walletForUid } from './nfc-registry.js';
 import type { ServeContext } from './types.js';
 
 export interface ReadCredential {
@@ -12,19 +16,40 @@ export interface ReadCredential {
   started: number;
   /** The wallet the device parsed, or null when the frame named none. */
   wallet: string | null;
+  /** How the credential was presented: what the API's `interaction_method` reports. */
+  method: Method;
+}
+
+/** What the device's app logic makes of a decoded frame. */
+export function credentialFromFrame(frame: ReaderFrame): ReadCredential {
+  const c = frame.credential;
+  return c.kind === 'qr'
+    ? { started: frame.completeAt, wallet: walletFromQrText(c.text), method: 'QR' }
+    : { started: frame.completeAt, wallet: walletForUid(c.uid), method: 'NFC' };
 }
 
 export async function readCredential(event: PlanEvent, ctx: ServeContext): Promise<ReadCredential> {
   const reader = ctx.reader;
-  if (!reader?.present) return { started: ctx.now(), wallet: event.wallet.binding };
-  const text = ghostSessionText({
-    walletBindingId: event.wallet.binding,
-    gatewayId: ctx.config.target.gatewayId ?? '',
-    venueId: ctx.config.target.venueId,
-    eventId: ctx.config.target.eventId ?? '',
-  });
-  const frame = await reader.present({ kind: 'qr', text });
-  const credential = frame.credential;
-  const wallet = credential.kind === 'qr' ? walletFromQrText(credential.text) : null;
-  return { started: frame.completeAt, wallet };
+  if (!reader?.present) {
+    return { started: ctx.now(), wallet: event.wallet.binding, method: event.method };
+  }
+  let credential: Credential;
+  if (reader.profile.credential === 'nfc-uid') {
+    // A wristband tap: the reader sees only the tag's UID (7 bytes; keyboard wedges type 4).
+    const bytes = 'uidFormat' in reader.profile ? 4 : 7;
+    const uid = uidForWallet(event.wallet.binding, bytes);
+    if (!uid) return { started: ctx.now(), wallet: null, method: 'NFC' };
+    credential = { kind: 'nfc-uid', uid };
+  } else {
+    credential = {
+      kind: 'qr',
+      text: ghostSessionText({
+        walletBindingId: event.wallet.binding,
+        gatewayId: ctx.config.target.gatewayId ?? '',
+        venueId: ctx.config.target.venueId,
+        eventId: ctx.config.target.eventId ?? '',
+      }),
+    };
+  }
+  return credentialFromFrame(await reader.present(credential));
 }

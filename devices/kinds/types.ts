@@ -5,6 +5,7 @@ import type { EventResult, PlanEvent } from '../../contract/payloads.js';
 import type { ApiResult, GhostPassClient } from '../../ghostpass/client.js';
 import type { DeviceConfig } from '../config.js';
 import type { Reader } from '../inputs/reader.js';
+import type { ReadCredential } from './read-credential.js';
 
 export interface ServeContext {
   readonly config: DeviceConfig;
@@ -20,7 +21,11 @@ export interface ServeContext {
 export type Served = Omit<EventResult, 'id' | 'op' | 'source' | 'at' | 'queued' | 'unplanned'>;
 
 export interface KindHandler {
-  serve(event: PlanEvent, ctx: ServeContext): Promise<Served>;
+  /**
+   * Serve one patron. `read` is given when the credential was already read (a physical reader's
+   * unsolicited scan); otherwise the handler presents it to the (virtual) reader itself.
+   */
+  serve(event: PlanEvent, ctx: ServeContext, read?: ReadCredential): Promise<Served>;
 }
 
 /** Map one API answer to the fields of a result. */
