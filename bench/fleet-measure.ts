@@ -1,0 +1,172 @@
+/**
+ * One measured fleet run: `runFleet` against the trivial target, with the fleet's CPU read from
+ * /proc/self/stat around it.
+ *
+ * What is counted: utime+stime of this process (orchestrator, embedded aedes broker, journal, HDR
+ * stats) plus cutime+cstime, which grow by a child's whole CPU when that child has exited and been
+ * reaped: the device-host processes, which runFleet stops and awaits (Supervisor.stopAll waits for
+ * 'exit', emitted after libuv's waitpid) before it returns. The trivial target is also our child,
+ * but it stays alive until every measurement is taken, so none of its CPU is in these numbers.
+ *
+ * Two windows: "total" (from before runFleet: includes forking 7 processes, loading modules, MQTT
+ * connects) and "run" (from the moment every device is up, via onReady: the live device processes'
+ * own /proc/<pid>/stat at that moment is subtracted).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OPERATIONS, type Operation, type Outcome } from '../contract/operations.js';
+import { runFleet } from '../orchestrator/fleet.js';
+import { PERFORMED_OUTCOMES } from '../orchestrator/journal.js';
+import type { Report } from '../orchestrator/report.js';
+import type { Scenario } from '../orchestrator/scenario.js';
+import { type ProcCpu, readProcCpu, totalTicks } from './cpu.js';
+import type { TargetProcess } from './target-process.js';
+import { TRIVIAL_IDS, TRIVIAL_WEBHOOK_SECRET } from './trivial-ids.js';
+
+export interface OperationMeasurement {
+  targetPerMinute: number;
+  achievedPerMinute: number;
+  /** achieved ÷ target. */
+  achievedRatio: number | null;
+  planned: number;
+  performed: number;
+  outcomes: Record<Outcome, number>;
+  scheduleLagP99Seconds: number | null;
+  sojournP99Seconds: number | null;
+  serviceP99Seconds: number | null;
+}
+
+export interface FleetMeasurement {
+  factor: number;
+  scenario: string;
+  durationSeconds: number;
+  lanes: Record<string, number>;
+  wallSeconds: number;
+  operations: Record<Operation, OperationMeasurement>;
+  /** ok + declined + error + timeout, all operations. */
+  performed: number;
+  /** HTTP requests the trivial target answered during this run, by path. */
+  httpRequests: Record<string, number>;
+  httpRequestsTotal: number;
+  cpu: {
+    clockTicks: number;
+    orchestratorSeconds: number;
+    devicesSeconds: number;
+    totalSeconds: number;
+    runPhaseSeconds: number | null;
+    totalPer1000Ops: number | null;
+    runPhasePer1000Ops: number | null;
+    runPhasePer1000HttpRequests: number | null;
+  };
+  notes: string[];
+  logTail: string[];
+}
+
+const per1000 = (seconds: number | null, n: number): number | null =>
+  seconds === null || n <= 0 ? null : (seconds / n) * 1000;
+
+function diffCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(b)) {
+    const d = v - (a[k] ?? 0);
+    if (d > 0) out[k] = d;
+  }
+  return out;
+}
+
+export async function measureFleet(opts: {
+  scenario: Scenario;
+  factor: number;
+  seed: number;
+  target: TargetProcess;
+  clockTicks: number;
+}): Promise<FleetMeasurement> {
+  const { scenario, target } = opts;
+  const stateDir = mkdtempSync(join(tmpdir(), 'gf-bench-'));
+  const logs: string[] = [];
+  let readyTicks: number | null = null;
+  const countsBefore = await target.counts();
+  const before: ProcCpu = readProcCpu();
+  const t0 = performance.now();
+  let report: Report;
+  try {
+    ({ report } = await runFleet({
+      scenario,
+      seed: opts.seed,
+      target: {
+        kind: 'http',
+        baseUrl: target.url,
+        ids: TRIVIAL_IDS,
+        webhookSecret: TRIVIAL_WEBHOOK_SECRET,
+      },
+      stateDir,
+      fleet: 'bench',
+      log: (line) => logs.push(line),
+      onReady: (info) => {
+        // Everything spent so far is start-up: this process, reaped children, live device hosts.
+        let ticks = totalTicks(readProcCpu());
+        for (const host of info.supervisor.hosts()) {
+          try {
+            ticks += totalTicks(readProcCpu(host.pid));
+          } catch {
+            // A host that already exited is in our cutime/cstime; nothing to add.
+          }
+        }
+        readyTicks = ticks;
+      },
+    }));
+  } finally {
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const after = readProcCpu();
+  const countsAfter = await target.counts();
+  const hz = opts.clockTicks;
+
+  const operations = {} as Record<Operation, OperationMeasurement>;
+  let performed = 0;
+  for (const op of OPERATIONS) {
+    const r = report.operations[op];
+    const done = PERFORMED_OUTCOMES.reduce((n, o) => n + r.outcomes[o], 0);
+    performed += done;
+    operations[op] = {
+      targetPerMinute: r.targetPerMinute,
+      achievedPerMinute: r.achievedPerMinute,
+      achievedRatio: r.targetPerMinute > 0 ? r.achievedPerMinute / r.targetPerMinute : null,
+      planned: r.planned,
+      performed: done,
+      outcomes: r.outcomes,
+      scheduleLagP99Seconds: r.scheduleLagSeconds.p99,
+      sojournP99Seconds: r.sojournSeconds.p99,
+      serviceP99Seconds: r.serviceSeconds.p99,
+    };
+  }
+  const httpRequests = diffCounts(countsBefore, countsAfter);
+  const httpRequestsTotal = Object.values(httpRequests).reduce((n, v) => n + v, 0);
+  const totalSeconds = (totalTicks(after) - totalTicks(before)) / hz;
+  const runPhaseSeconds = readyTicks === null ? null : (totalTicks(after) - readyTicks) / hz;
+  return {
+    factor: opts.factor,
+    scenario: scenario.name,
+    durationSeconds: scenario.duration / 1000,
+    lanes: Object.fromEntries(scenario.devices.map((d) => [d.id, d.lanes])),
+    wallSeconds,
+    operations,
+    performed,
+    httpRequests,
+    httpRequestsTotal,
+    cpu: {
+      clockTicks: hz,
+      orchestratorSeconds: (after.utime + after.stime - before.utime - before.stime) / hz,
+      devicesSeconds: (after.cutime + after.cstime - before.cutime - before.cstime) / hz,
+      totalSeconds,
+      runPhaseSeconds,
+      totalPer1000Ops: per1000(totalSeconds, performed),
+      runPhasePer1000Ops: per1000(runPhaseSeconds, performed),
+      runPhasePer1000HttpRequests: per1000(runPhaseSeconds, httpRequestsTotal),
+    },
+    notes: report.notes,
+    logTail: logs.slice(-10),
+  };
+}
