@@ -9,9 +9,13 @@ import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { SerialSettings } from '../../firmware-profiles/schema.js';
+import { requireTransport } from '../../firmware-profiles/load.js';
+import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
 import type { ReaderBinding } from './binding.js';
+import { FakeNodeHid } from './fake-node-hid.js';
+import { HidBinding } from './hid.js';
 import { SerialBinding } from './serial.js';
+import { VirtualHidBinding } from './virtual-hid.js';
 import { VirtualSerialBinding } from './virtual-serial.js';
 
 export interface Rig {
@@ -26,15 +30,19 @@ export interface Rig {
 
 export interface Harness {
   name: string;
+  /** The transport of the profiles this binding reads. */
+  transport: FirmwareProfile['transport'];
   /** Why the harness cannot run here, or undefined when it can. */
   unavailable(): string | undefined;
-  rig(id: string, serial: SerialSettings): Promise<Rig>;
+  rig(id: string, profile: FirmwareProfile): Promise<Rig>;
 }
 
 export const virtualSerialHarness: Harness = {
   name: 'virtual-serial',
+  transport: 'serial',
   unavailable: () => undefined,
-  async rig(id, serial) {
+  async rig(id, profile) {
+    const { serial } = requireTransport(profile, 'serial');
     const binding = new VirtualSerialBinding(`contract-${process.pid}-${id}`, serial);
     return {
       binding,
@@ -61,7 +69,7 @@ async function waitFor(cond: () => boolean, what: string, ms = 5000): Promise<vo
   }
 }
 
-class SocatPair {
+export class SocatPair {
   private child: ChildProcess | undefined;
   constructor(
     readonly a: string,
@@ -91,11 +99,13 @@ class SocatPair {
 
 export const socatHarness: Harness = {
   name: 'serial (socat pty)',
+  transport: 'serial',
   unavailable: () =>
     hasSocat()
       ? undefined
       : 'socat is not installed (apt-get install -y --no-install-recommends socat)',
-  async rig(id, serial) {
+  async rig(id, profile) {
+    const { serial } = requireTransport(profile, 'serial');
     const dir = await mkdtemp(join(tmpdir(), `gf-pty-${id}-`));
     const pair = new SocatPair(join(dir, 'a'), join(dir, 'b'));
     await pair.start();
@@ -125,6 +135,42 @@ export const socatHarness: Harness = {
         await pair.stop();
         await rm(dir, { recursive: true, force: true });
       },
+    };
+  },
+};
+
+export const virtualHidHarness: Harness = {
+  name: 'virtual-hid',
+  transport: 'hid',
+  unavailable: () => undefined,
+  async rig(id, profile) {
+    const { hid } = requireTransport(profile, 'hid');
+    const binding = new VirtualHidBinding(`contract-${id}`, hid.reportSize);
+    return {
+      binding,
+      inject: async (chunk) => binding.readerSide(chunk),
+      dispose: () => binding.close(),
+    };
+  },
+};
+
+/** `hid` over a fake node-hid module: the stand-in for a physical HID reader on USB. */
+export const fakeHidHarness: Harness = {
+  name: 'hid (fake node-hid)',
+  transport: 'hid',
+  unavailable: () => undefined,
+  async rig(id, profile) {
+    const p = requireTransport(profile, 'hid');
+    const fake = new FakeNodeHid();
+    const path = `/dev/hidraw-fake-${id}`;
+    fake.add({ path, vendorId: 0x0c2e, productId: 0x0b61, usagePage: p.hid.usagePage });
+    const binding = new HidBinding(path, p, { hid: fake });
+    return {
+      binding,
+      inject: async (chunk) => fake.emitReports(path, chunk, p.hid.reportSize),
+      unplug: async () => fake.unplug(path),
+      replug: async () => fake.replug(path),
+      dispose: () => binding.close(),
     };
   },
 };
