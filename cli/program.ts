@@ -7,6 +7,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { ErrorCodes, isGhostfleetError } from '../contract/errors.js';
 import { type ExitCode, ExitCodes } from '../contract/exit-codes.js';
 import { chaosCommand } from './commands/chaos.js';
+import { type EmulateDeps, type EmulateFlags, emulateCommand } from './commands/emulate.js';
+import { profilesCommand, profilesValidateCommand } from './commands/profiles.js';
+import { type QrFlags, qrCommand } from './commands/qr.js';
+import { type ReaderListers, readersCommand } from './commands/readers.js';
 import { type RunFlags, runCommand } from './commands/run.js';
 import type { CliIo } from './io.js';
 
@@ -20,7 +24,17 @@ const EXIT_BY_CODE: Partial<Record<string, ExitCode>> = {
   [ErrorCodes.TargetRefused]: ExitCodes.Refused,
 };
 
-export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+/** What tests replace at the hardware edge (no readers on a CI machine); defaults are the real ones. */
+export interface CliDeps {
+  readers?: ReaderListers;
+  emulate?: EmulateDeps;
+}
+
+export function buildProgram(
+  io: CliIo,
+  setExit: (code: number) => void,
+  deps: CliDeps = {},
+): Command {
   const program = new Command('ghostfleet')
     .description(
       'Hardware-in-the-loop device fleet for GhostPass: paced entry scanners, POS terminals and\n' +
@@ -80,15 +94,121 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         setExit(await chaosCommand(verb, device, flags.stateDir, io)),
       );
   }
+  addHardwareCommands(program, io, setExit, deps);
   return program;
 }
 
+/** The hardware person's commands: profiles, readers, printable QR codes, and the emulator. */
+function addHardwareCommands(
+  program: Command,
+  io: CliIo,
+  setExit: (code: number) => void,
+  deps: CliDeps,
+): void {
+  const profiles = program
+    .command('profiles')
+    .description(
+      'list the firmware profiles (one per reader model: transport, credential, framing)',
+    )
+    .option('--json', 'print JSON instead of a table')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  ghostfleet profiles\n  ghostfleet profiles validate ./my-scanner.json',
+    )
+    .action(async (flags: { json?: boolean }) => setExit(await profilesCommand(flags, io)));
+  profiles
+    .command('validate <file>')
+    .description('check one firmware profile file; prints every problem (exit 2 when invalid)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  ghostfleet profiles validate firmware-profiles/usb-cdc-qr.json',
+    )
+    .action(async (file: string) => setExit(await profilesValidateCommand(file, io)));
+
+  program
+    .command('readers')
+    .description(
+      'list serial ports and HID devices attached here, with the firmware profiles that fit them',
+    )
+    .option('--json', 'print JSON instead of tables')
+    .addHelpText(
+      'after',
+      '\nExample:\n  ghostfleet readers\n' +
+        'then bind one in a mixed run: --device door-2=serial:/dev/ttyACM0,profile=usb-cdc-qr',
+    )
+    .action(async (flags: { json?: boolean }) =>
+      setExit(await readersCommand(flags, io, deps.readers)),
+    );
+
+  const ids = (cmd: Command): Command =>
+    cmd
+      .option('--venue <id>', 'venue_id in the QR text', 'venue')
+      .option('--gateway <id>', 'gateway_id (a gateway_points uuid) in the QR text', 'gateway')
+      .option('--event <id>', 'event_id in the QR text', 'event')
+      .option('--tier <n>', 'verification_tier in the QR text', '1');
+
+  ids(
+    program
+      .command('qr <wallet>')
+      .description(
+        "show a wallet's GhostPass QR code (ghostsession:{wallet}:{gateway}:{venue}:{event}:{tier}) " +
+          'in the terminal, as a PNG, or as printable A4 sheets of N test wallets',
+      )
+      .option('--png <file>', 'write the QR code as a PNG (with --sheet: PNG sheets, one per page)')
+      .option('--sheet <n>', 'N wallets counting on from WALLET (wallet_test_42 → 42..42+N-1)')
+      .option('--pdf <file>', 'with --sheet: write the sheets as one PDF, 12 QR codes per A4 page'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  ghostfleet qr wallet_test_42\n' +
+        '  ghostfleet qr wallet_test_1 --sheet 48 --pdf wallets.pdf --venue v-1 --gateway 6f1c...',
+    )
+    .action(async (wallet: string, flags: QrFlags) => setExit(await qrCommand(wallet, flags, io)));
+
+  ids(
+    program
+      .command('emulate')
+      .description(
+        "drive a serial port as if a scanner were attached: each scan is the profile's exact " +
+          'bytes with its decode time and wire pacing (a real tty, or one end of a socat pty pair)',
+      )
+      .requiredOption('--profile <name|file>', 'firmware profile (see `ghostfleet profiles`)')
+      .requiredOption('--port <path>', 'serial port to write to, e.g. /dev/ttyUSB0 or a pty')
+      .requiredOption('--wallet <id>', 'the wallet presented, e.g. wallet_test_42')
+      .option('--count <n>', 'number of scans', '1')
+      .option('--interval <time>', 'time between scan starts (500ms, 1s, 2m)', '1s')
+      .option('--nfc', "present the wallet's NFC wristband UID (needs an NFC profile: pn532-uart)")
+      .option('--sequence', 'scan consecutive wallets (wallet_test_42, 43, ...) instead of one')
+      .option('--seed <n>', "seed of the profile's decode-time and error draws")
+      .option(
+        '--no-errors',
+        "no no-reads, garbled or duplicate frames (ignore the profile's error model)",
+      ),
+  )
+    .addHelpText(
+      'after',
+      '\nExample (a pty pair stands in for the cable):\n' +
+        '  socat pty,raw,echo=0,link=/tmp/a pty,raw,echo=0,link=/tmp/b &\n' +
+        '  ghostfleet emulate --profile usb-cdc-qr --port /tmp/a --wallet wallet_test_42 --count 5 --interval 2s\n' +
+        '  (the device under test reads /tmp/b)',
+    )
+    .action(async (flags: EmulateFlags) => setExit(await emulateCommand(flags, io, deps.emulate)));
+}
+
 /** Run the CLI; resolves to the exit code (the caller exits). */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIo,
+  deps: CliDeps = {},
+): Promise<number> {
   let exitCode: number = ExitCodes.Ok;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
+  const program = buildProgram(
+    io,
+    (code) => {
+      exitCode = code;
+    },
+    deps,
+  );
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
