@@ -82,6 +82,7 @@ async function main(): Promise<void> {
       cpus: availableParallelism(),
       clockTicks: hz,
       durationSeconds: durationMs / 1000,
+      walletCooldownSeconds: demo.crowd.walletCooldown / 1000,
       seed,
       fleet,
       peer,

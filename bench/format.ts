@@ -9,6 +9,8 @@ export interface BenchResult {
   cpus: number;
   clockTicks: number;
   durationSeconds: number;
+  /** demo's crowd.walletCooldown, seconds. */
+  walletCooldownSeconds: number;
   seed: number;
   fleet: FleetMeasurement[];
   peer: PeerResult;
@@ -28,7 +30,10 @@ const ms = (s: number | null): string => (s === null ? '-' : `${(s * 1000).toFix
 const pad = (s: string, n: number): string => s.padStart(n);
 
 export function header(
-  r: Pick<BenchResult, 'startedAt' | 'node' | 'cpus' | 'clockTicks' | 'durationSeconds'>,
+  r: Pick<
+    BenchResult,
+    'startedAt' | 'node' | 'cpus' | 'clockTicks' | 'durationSeconds' | 'walletCooldownSeconds'
+  >,
 ): string {
   return [
     `ghostfleet fleet-rate bench  ${r.startedAt}  node ${r.node}, ${r.cpus} cpus, CLK_TCK ${r.clockTicks}`,
@@ -41,6 +46,9 @@ export function header(
     '  1x  = pilot rates: 200 entry/min, 120 concession/min, 30 funding/min (demo), demo lanes.',
     "  10x = 2000 / 1200 / 300 per min, every device's lanes x10 (a door reader needs ~60-100 ms per scan:",
     '        1 lane cannot serve 1000/min), crowd leave rate x10.',
+    `  demo's walletCooldown is ${r.walletCooldownSeconds} s: a patron who entered less than that ago cannot buy yet,`,
+    '  so in short runs purchases use free wallets from outside (the report\'s "no eligible wallet" note:',
+    '  expected, not an error).',
     'Columns:',
     '  achieved/target  operations performed (ok+declined+error+timeout) per minute of the planned duration,',
     '                   divided by the target rate',
@@ -49,7 +57,9 @@ export function header(
     '  CPU s/1000 ops   fleet CPU seconds per 1,000 performed operations: this process (orchestrator+broker)',
     '                   plus all device processes, /proc/self/stat utime+stime+cutime+cstime (devices are',
     '                   reaped before runFleet returns). "total" includes start-up (fork, module load, MQTT',
-    '                   connect); "run" counts from the moment every device was up.',
+    '                   connect; from source every device process compiles TypeScript through tsx,',
+    '                   which is most of it); "run" counts from the moment every device was up to the',
+    '                   end of runFleet (arrivals, drain, clean stop).',
     'Peer: autocannon in this process (no workers), POST /api/entry/scan with a valid body, 10 connections,',
     "  a fixed request count of the same order as the 10x run's operations, after a 200-request warm-up;",
     '  CPU = process.cpuUsage() delta -> autocannon CPU seconds per 1,000 requests.',
