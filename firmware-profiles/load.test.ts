@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
-import { listProfiles, loadProfile, profilesDir, validateProfile } from './load.js';
+import {
+  listProfiles,
+  loadProfile,
+  profilesDir,
+  requireTransport,
+  validateProfile,
+} from './load.js';
 
 const fixture = (name: string) => join(profilesDir(), 'fixtures', `${name}.json`);
 
@@ -26,18 +32,29 @@ describe('firmware profiles', () => {
     await rm(tmp, { recursive: true, force: true });
   });
 
-  it('lists the three shipped profiles, all valid', async () => {
+  it('lists the six shipped profiles, all valid', async () => {
     const list = await listProfiles();
-    expect(list.map((p) => p.name)).toEqual(['pn532-uart', 'rs232-aim-qr', 'usb-cdc-qr']);
+    expect(list.map((p) => p.name)).toEqual([
+      'hid-keyboard-qr',
+      'hid-pos-qr',
+      'nfc-keyboard-uid',
+      'pn532-uart',
+      'rs232-aim-qr',
+      'usb-cdc-qr',
+    ]);
+    expect(list.filter((p) => p.transport === 'hid').map((p) => p.name)).toHaveLength(3);
     expect(list.find((p) => p.name === 'pn532-uart')?.credential).toBe('nfc-uid');
     for (const p of list) expect(p.file.endsWith(`${p.name}.json`)).toBe(true);
   });
 
   it('resolves a bare name next to the package, and a path as a path', async () => {
-    const byName = await loadProfile('rs232-aim-qr');
+    const byName = requireTransport(await loadProfile('rs232-aim-qr'), 'serial');
     expect(byName.serial.baudRate).toBe(9600);
     expect(byName.framing).toEqual({ kind: 'line', prefix: ']Q1', aim: true, suffix: 'CR' });
-    const byPath = await loadProfile(join(profilesDir(), 'usb-cdc-qr.json'));
+    const byPath = requireTransport(
+      await loadProfile(join(profilesDir(), 'usb-cdc-qr.json')),
+      'serial',
+    );
     expect(byPath.timing.usbFrameMs).toBe(1);
   });
 

@@ -112,3 +112,18 @@ export async function listProfiles(): Promise<ProfileSummary[]> {
   }
   return out;
 }
+
+/** Narrows a profile to one transport, or throws BadConfig naming the profile and `what` needs it. */
+export function requireTransport<T extends FirmwareProfile['transport']>(
+  profile: FirmwareProfile,
+  transport: T,
+  what = `a ${transport} input`,
+): Extract<FirmwareProfile, { transport: T }> {
+  if (profile.transport !== transport) {
+    throw new GhostfleetError(
+      ErrorCodes.BadConfig,
+      `${what} needs a ${transport} firmware profile; ${profile.name} is ${profile.transport}`,
+    );
+  }
+  return profile as Extract<FirmwareProfile, { transport: T }>;
+}

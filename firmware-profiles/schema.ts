@@ -3,8 +3,8 @@
  * that model produces. Unknown keys are errors (k6's scenario `Validate()` is the model: a typo
  * must not silently fall back to a default).
  *
- * Discriminated on `transport`: `'serial'` now; the HID side adds a `'hid'` member to
- * `FirmwareProfileSchema` (extension point: add its object schema to the union below).
+ * Discriminated on `transport`: `'serial'` (a tty: RS-232, USB-CDC, PN532 HSU) and `'hid'` (USB
+ * HID: a HID-POS scanner, or a keyboard wedge typing the code).
  */
 import { z } from 'zod';
 
@@ -129,6 +129,136 @@ export const SerialProfileSchema = z
   });
 export type SerialProfile = z.infer<typeof SerialProfileSchema>;
 
-/** Extension point: add the HID profile schema here (`transport: 'hid'`). */
-export const FirmwareProfileSchema = z.discriminatedUnion('transport', [SerialProfileSchema]);
+/**
+ * USB HID report formats (see `devices/framing/hid-pos.ts` and `hid-keyboard.ts` for the bytes):
+ * - `pos`: the HID Point of Sale Bar Code Scanner page 0x8C (HID POS Usage Tables 1.02), 64-byte
+ *   input reports carrying the decoded data with its AIM id.
+ * - `keyboard`: boot-protocol keyboard reports (HID 1.11 Appendix B.1, 8 bytes), one key-down and
+ *   one key-up per character: the scanner "types" the code.
+ */
+export const HID_REPORT_FORMATS = ['pos', 'keyboard'] as const;
+export type HidReportFormat = (typeof HID_REPORT_FORMATS)[number];
+
+/** HID Usage Tables 1.4 §3: page 0x01 Generic Desktop (keyboard = usage 0x06), 0x8C Bar Code Scanner. */
+export const USAGE_PAGE_GENERIC_DESKTOP = 0x01;
+export const USAGE_PAGE_BAR_CODE_SCANNER = 0x8c;
+/** The report sizes the decoders implement: HID POS 64 bytes, boot keyboard 8 bytes. */
+export const HID_REPORT_SIZE: Readonly<Record<HidReportFormat, number>> = { pos: 64, keyboard: 8 };
+
+export const HidSettingsSchema = z
+  .strictObject({
+    reportFormat: z.enum(HID_REPORT_FORMATS),
+    /** The top-level collection's usage page (what `node-hid` `devices()` reports). */
+    usagePage: z.number().int().min(0).max(0xffff),
+    /** Input report size in bytes, report id included. */
+    reportSize: z.number().int().positive().max(64),
+    /**
+     * The interrupt IN endpoint's bInterval (USB 2.0 §9.6.6): the host polls once per interval
+     * and the device hands over at most one report per poll.
+     */
+    pollIntervalMs: z.number().finite().positive().max(255),
+  })
+  .superRefine((h, ctx) => {
+    const size = HID_REPORT_SIZE[h.reportFormat];
+    if (h.reportSize !== size) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reportSize'],
+        message: `${h.reportFormat} reports are ${size} bytes`,
+      });
+    }
+    const page =
+      h.reportFormat === 'pos' ? USAGE_PAGE_BAR_CODE_SCANNER : USAGE_PAGE_GENERIC_DESKTOP;
+    if (h.usagePage !== page) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['usagePage'],
+        message: `${h.reportFormat} readers use usage page ${page} (0x${page.toString(16)})`,
+      });
+    }
+  });
+export type HidSettings = z.infer<typeof HidSettingsSchema>;
+
+/** HID POS: the report carries length, AIM id and a continuation flag; nothing to configure. */
+export const HidPosFramingSchema = z.strictObject({ kind: z.literal('hid-pos') });
+/** A keyboard wedge types the data, then the suffix key (Honeywell/Zebra "Suffix": Enter or Tab). */
+export const HidKeyboardFramingSchema = z.strictObject({
+  kind: z.literal('hid-keyboard'),
+  /** Key layout the host interprets keycodes with; only US is implemented. */
+  layout: z.literal('us'),
+  suffix: z.enum(['ENTER', 'TAB']),
+});
+export const HidFramingSchema = z.discriminatedUnion('kind', [
+  HidPosFramingSchema,
+  HidKeyboardFramingSchema,
+]);
+export type HidFraming = z.infer<typeof HidFramingSchema>;
+export type HidKeyboardFraming = z.infer<typeof HidKeyboardFramingSchema>;
+
+/**
+ * How an NFC keyboard wedge types a UID: the first 4 UID bytes as one unsigned 32-bit number in
+ * 10 zero-padded decimal digits (the "10-digit decimal" / "10H→10D" output of EM/Mifare wedge
+ * readers). `uidByteOrder` says which UID byte is the number's most significant one: `msb-first`
+ * reads UID0 as the high byte, `lsb-first` (the "reversed" setting) reads UID0 as the low byte.
+ */
+export const UidFormatSchema = z.strictObject({
+  kind: z.literal('decimal10'),
+  uidByteOrder: z.enum(['msb-first', 'lsb-first']),
+});
+export type UidFormat = z.infer<typeof UidFormatSchema>;
+
+/** HID timing: the poll interval paces reports, so the USB-CDC frame setting does not apply. */
+export const HidTimingSchema = TimingSchema.omit({ usbFrameMs: true });
+
+export const HidProfileSchema = z
+  .strictObject({
+    transport: z.literal('hid'),
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+    description: z.string().min(1),
+    reference: z.string().min(1),
+    credential: z.enum(['qr', 'nfc-uid']),
+    hid: HidSettingsSchema,
+    framing: HidFramingSchema,
+    /** NFC keyboard wedges only: how the UID is typed. */
+    uidFormat: UidFormatSchema.optional(),
+    timing: HidTimingSchema,
+    errors: ErrorModelSchema,
+  })
+  .superRefine((p, ctx) => {
+    if (p.framing.kind !== `hid-${p.hid.reportFormat}`) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['framing', 'kind'],
+        message: `hid.reportFormat ${p.hid.reportFormat} needs framing kind "hid-${p.hid.reportFormat}"`,
+      });
+    }
+    if (p.credential === 'nfc-uid') {
+      if (p.framing.kind !== 'hid-keyboard') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['credential'],
+          message: 'an HID nfc-uid reader must be a keyboard wedge (hid-keyboard framing)',
+        });
+      }
+      if (p.uidFormat === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['uidFormat'],
+          message: 'an nfc-uid keyboard wedge needs uidFormat',
+        });
+      }
+    } else if (p.uidFormat !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['uidFormat'],
+        message: 'uidFormat is only for nfc-uid readers',
+      });
+    }
+  });
+export type HidProfile = z.infer<typeof HidProfileSchema>;
+
+export const FirmwareProfileSchema = z.discriminatedUnion('transport', [
+  SerialProfileSchema,
+  HidProfileSchema,
+]);
 export type FirmwareProfile = z.infer<typeof FirmwareProfileSchema>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
-import { loadProfile } from '../../firmware-profiles/load.js';
+import { loadProfile, requireTransport } from '../../firmware-profiles/load.js';
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
 import type { DecodedFrame } from '../framing/frame.js';
 import { createDecoder } from '../framing/index.js';
@@ -69,7 +69,7 @@ describe('wire timing', () => {
   });
 
   it('counts parity and stop bits: 7E2 is 11 bits a character', async () => {
-    const p = await loadProfile('rs232-aim-qr');
+    const p = requireTransport(await loadProfile('rs232-aim-qr'), 'serial');
     const p7e2: FirmwareProfile = {
       ...p,
       serial: { ...p.serial, dataBits: 7, parity: 'even', stopBits: 2 },

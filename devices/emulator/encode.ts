@@ -4,6 +4,7 @@ import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
 import { type Credential, isUidHex } from '../framing/credential.js';
 import { SUFFIX_BYTES } from '../framing/line.js';
 import { inListPassiveTargetResponse } from '../framing/pn532-frame.js';
+import { encodeHid, garbleHid } from './encode-hid.js';
 
 function misfit(profile: FirmwareProfile, credential: Credential): GhostfleetError {
   return new GhostfleetError(
@@ -17,6 +18,7 @@ export function encodeCredential(profile: FirmwareProfile, credential: Credentia
   if (credential.kind === 'nfc-uid' && !isUidHex(credential.uid)) {
     throw new GhostfleetError(ErrorCodes.BadArgument, `not a 4/7/10-byte UID: ${credential.uid}`);
   }
+  if (profile.transport === 'hid') return encodeHid(profile, credential);
   const framing = profile.framing;
   if (framing.kind === 'pn532') {
     if (credential.kind !== 'nfc-uid') throw misfit(profile, credential);
@@ -41,9 +43,11 @@ export function encodeCredential(profile: FirmwareProfile, credential: Credentia
  * One corrupted byte, placed where the decoder is guaranteed to notice it (the reader's
  * checksum or character check), never in the terminator, so the next attempt is not swallowed:
  * line framing → a printable byte gets bit 7 set (a parity/framing error on the wire);
- * PN532 → any byte after the preamble is changed (LCS, DCS or postamble then fails).
+ * PN532 → any byte after the preamble is changed (LCS, DCS or postamble then fails);
+ * HID → see `garbleHid`.
  */
 export function garble(profile: FirmwareProfile, frame: Buffer, rng: () => number): Buffer {
+  if (profile.transport === 'hid') return garbleHid(profile, frame, rng);
   const out = Buffer.from(frame);
   if (profile.framing.kind === 'line') {
     const payload = frame.length - SUFFIX_BYTES[profile.framing.suffix].length;

@@ -6,6 +6,8 @@
  *   timer can resolve), each tick carrying the bytes fully on the wire by then.
  * - USB-CDC: the device's bulk IN packets (at most 64 bytes at full speed, USB 2.0 §5.8.3) are
  *   polled once per frame (`usbFrameMs`, 1 ms at full speed): one packet per frame.
+ * - USB HID: the interrupt IN endpoint is polled once per bInterval (`hid.pollIntervalMs`, USB
+ *   2.0 §9.6.6) and hands over one report per poll, so a frame of n reports takes n intervals.
  */
 import type { FirmwareProfile, SerialSettings } from '../../firmware-profiles/schema.js';
 
@@ -24,6 +26,13 @@ export function bitsPerCharacter(s: SerialSettings): number {
 
 export function wirePlan(profile: FirmwareProfile, length: number): WireChunk[] {
   const plan: WireChunk[] = [];
+  if (profile.transport === 'hid') {
+    const { reportSize, pollIntervalMs } = profile.hid;
+    for (let k = 0; k * reportSize < length; k++) {
+      plan.push({ end: Math.min(length, (k + 1) * reportSize), atMs: (k + 1) * pollIntervalMs });
+    }
+    return plan;
+  }
   const usbFrameMs = profile.timing.usbFrameMs;
   if (usbFrameMs !== undefined) {
     for (let k = 0; k * USB_FULL_SPEED_PACKET < length; k++) {

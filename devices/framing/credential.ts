@@ -4,6 +4,7 @@
  */
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
 import type { DecodedFrame } from './frame.js';
+import { typedUidHex } from './nfc-decimal.js';
 
 export type Credential = { kind: 'qr'; text: string } | { kind: 'nfc-uid'; uid: string };
 
@@ -17,6 +18,17 @@ export function isUidHex(uid: string): boolean {
 /** A stable key for "is this the same credential" (duplicate suppression, matching). */
 export function credentialKey(c: Credential): string {
   return c.kind === 'qr' ? `qr:${c.text}` : `nfc-uid:${c.uid.toUpperCase()}`;
+}
+
+/**
+ * The credential as this profile's reader reports it: an NFC keyboard wedge typing the 10-digit
+ * decimal only conveys the first 4 UID bytes (`nfc-decimal.ts`), so a 7-byte UID comes back cut.
+ */
+export function readableCredential(profile: FirmwareProfile, c: Credential): Credential {
+  if (c.kind === 'nfc-uid' && profile.transport === 'hid' && profile.uidFormat !== undefined) {
+    return { kind: 'nfc-uid', uid: typedUidHex(c.uid) };
+  }
+  return c;
 }
 
 export type FrameMapping = { ok: true; credential: Credential } | { ok: false; reason: string };

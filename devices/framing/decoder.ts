@@ -31,6 +31,16 @@ export abstract class FrameDecoder extends Transform {
   /** Forget all partial state (after an internal error). */
   protected abstract reset(): void;
 
+  /**
+   * The input went away (unplugged reader): a frame in progress can never complete, so it is
+   * counted as malformed, and decoding starts clean — stale partial state (a half line, a key
+   * still "down") must not swallow the first frame after the reader comes back.
+   */
+  interrupt(): void {
+    if (this.buffered > 0) this.reject('input lost in the middle of a frame');
+    this.guard(() => this.reset());
+  }
+
   protected accept(frame: DecodedFrame): void {
     this.frames++;
     this.emit('frame', frame);

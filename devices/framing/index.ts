@@ -1,15 +1,24 @@
-/** Picks the decoder a profile's reader needs. Extension point: HID report decoders go here. */
+/** Picks the decoder a profile's reader needs. */
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
 import type { FrameDecoder } from './decoder.js';
+import { HidKeyboardDecoder } from './hid-keyboard.js';
+import { HidPosDecoder } from './hid-pos.js';
 import { LineDecoder } from './line.js';
 import { Pn532Decoder } from './pn532.js';
 
 export type { Credential } from './credential.js';
-export { credentialKey, frameToCredential } from './credential.js';
+export { credentialKey, frameToCredential, readableCredential } from './credential.js';
 export { FrameDecoder } from './decoder.js';
 export type { DecodedFrame } from './frame.js';
 
 export function createDecoder(profile: FirmwareProfile): FrameDecoder {
+  if (profile.transport === 'hid') {
+    const framing = profile.framing;
+    if (framing.kind === 'hid-pos') return new HidPosDecoder();
+    return new HidKeyboardDecoder(
+      profile.uidFormat === undefined ? { framing } : { framing, uidFormat: profile.uidFormat },
+    );
+  }
   switch (profile.framing.kind) {
     case 'line':
       return new LineDecoder(profile.framing);

@@ -1,20 +1,53 @@
 /**
  * One contract suite, run against every binding available here (node-serialport's bindings are
  * tested the same way): virtual-serial always; serial over a real socat pty pair when socat is
- * installed (in CI its absence is a failure, not a skip).
+ * installed (in CI its absence is a failure, not a skip); virtual-hid; and hid over a fake
+ * node-hid module (no OS-level HID here). Each runs with the profiles of its transport.
  */
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCodes, isGhostfleetError } from '../../contract/errors.js';
-import { loadProfile } from '../../firmware-profiles/load.js';
+import { loadProfile, requireTransport } from '../../firmware-profiles/load.js';
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
 import { createEmulator } from '../emulator/emulator.js';
-import type { Credential } from '../framing/credential.js';
+import { type Credential, readableCredential } from '../framing/credential.js';
 import { createReader, type Reader, type ReaderFrame } from './reader.js';
-import { type Harness, type Rig, socatHarness, virtualSerialHarness } from './test-harness.js';
+import {
+  fakeHidHarness,
+  type Harness,
+  type Rig,
+  socatHarness,
+  virtualHidHarness,
+  virtualSerialHarness,
+} from './test-harness.js';
 
-const harnesses: Harness[] = [virtualSerialHarness, socatHarness];
+const harnesses: Harness[] = [
+  virtualSerialHarness,
+  socatHarness,
+  virtualHidHarness,
+  fakeHidHarness,
+];
+
+/** The profiles each transport's bindings are exercised with. */
+const SUITE = {
+  serial: {
+    bytes: 'rs232-aim-qr',
+    reopen: 'usb-cdc-qr',
+    roundTrip: ['usb-cdc-qr', 'rs232-aim-qr', 'pn532-uart'],
+    dedupe: 'usb-cdc-qr',
+    garbage: { profile: 'pn532-uart', reason: 'garbage byte 0x13 outside a frame' },
+    unplug: 'rs232-aim-qr',
+  },
+  hid: {
+    bytes: 'hid-pos-qr',
+    reopen: 'hid-keyboard-qr',
+    roundTrip: ['hid-pos-qr', 'hid-keyboard-qr', 'nfc-keyboard-uid'],
+    dedupe: 'hid-pos-qr',
+    garbage: { profile: 'hid-pos-qr', reason: 'garbage byte 0x13 (no report id)' },
+    unplug: 'hid-keyboard-qr',
+  },
+} as const;
 
 const credentialFor = (p: FirmwareProfile): Credential =>
   p.credential === 'qr'
@@ -50,11 +83,12 @@ for (const h of harnesses) {
       return;
     }
 
+    const suite = SUITE[h.transport];
     const rigs: Rig[] = [];
     const readers: Reader[] = [];
     let n = 0;
     async function rig(p: FirmwareProfile): Promise<Rig> {
-      const r = await h.rig(`${n++}`, p.serial);
+      const r = await h.rig(`${n++}`, p);
       rigs.push(r);
       return r;
     }
@@ -64,7 +98,7 @@ for (const h of harnesses) {
     });
 
     it('delivers injected bytes in order, lumped or split', async () => {
-      const p = await loadProfile('rs232-aim-qr');
+      const p = await loadProfile(suite.bytes);
       const r = await rig(p);
       const got: Buffer[] = [];
       r.binding.onData((c) => got.push(c));
@@ -78,7 +112,7 @@ for (const h of harnesses) {
     });
 
     it('a close we asked for is not reported as a loss, and the binding reopens', async () => {
-      const p = await loadProfile('usb-cdc-qr');
+      const p = await loadProfile(suite.reopen);
       const r = await rig(p);
       const lost: unknown[] = [];
       r.binding.onClose((e) => lost.push(e));
@@ -94,7 +128,7 @@ for (const h of harnesses) {
       expect(lost).toEqual([]);
     });
 
-    for (const name of ['usb-cdc-qr', 'rs232-aim-qr', 'pn532-uart']) {
+    for (const name of suite.roundTrip) {
       it(`round trip ${name}: emulator → binding → decoder → credential`, async () => {
         const p = clean(await loadProfile(name));
         const r = await rig(p);
@@ -103,34 +137,69 @@ for (const h of harnesses) {
         await reader.start();
         const cred = credentialFor(p);
         const frame = nextFrame(reader);
+        const t0 = performance.timeOrigin + performance.now();
         const sent = await createEmulator(p).present(cred, (c) => r.inject(c));
         const f = await frame;
-        expect(f.credential).toEqual(cred);
+        // What the reader model reports: an NFC wedge types only the first 4 of 7 UID bytes.
+        expect(f.credential).toEqual(readableCredential(p, cred));
         expect(f.firstByteAt).toBeGreaterThanOrEqual(sent.firstByteAt);
-        expect(f.completeAt).toBeGreaterThanOrEqual(sent.lastByteAt);
+        if (p.transport === 'hid' && p.hid.reportFormat === 'keyboard') {
+          // A wedge's line ends at the suffix key-down, the last report but one (its key-up is
+          // the last), which the emulator hands over no earlier than its deadline.
+          const reports = createEmulator(p).encode(cred).length / p.hid.reportSize;
+          expect(f.completeAt).toBeGreaterThanOrEqual(t0 + (reports - 1) * p.hid.pollIntervalMs);
+        } else {
+          expect(f.completeAt).toBeGreaterThanOrEqual(sent.lastByteAt);
+        }
         expect(reader.counts).toMatchObject({ ok: 1, malformed: 0 });
       });
     }
 
-    it('wire timing: a 45-byte frame at 9600 baud arrives over ≈47 ms', async () => {
-      const p = clean(await loadProfile('rs232-aim-qr'));
-      const r = await rig(p);
-      const reader = createReader(r.binding, p);
-      readers.push(reader);
-      await reader.start();
-      const cred: Credential = { kind: 'qr', text: `GP-${'0'.repeat(37)}1` };
-      expect(createEmulator(p).encode(cred)).toHaveLength(45);
-      const t0 = performance.timeOrigin + performance.now();
-      const frame = nextFrame(reader);
-      await createEmulator(p).present(cred, (c) => r.inject(c));
-      const f = await frame;
-      expect(f.completeAt - t0).toBeGreaterThan(35);
-      expect(f.completeAt - t0).toBeLessThan(150);
-      expect(f.completeAt - f.firstByteAt).toBeGreaterThan(30);
-    });
+    it.runIf(h.transport === 'serial')(
+      'wire timing: a 45-byte frame at 9600 baud arrives over ≈47 ms',
+      async () => {
+        const p = clean(await loadProfile('rs232-aim-qr'));
+        const r = await rig(p);
+        const reader = createReader(r.binding, p);
+        readers.push(reader);
+        await reader.start();
+        const cred: Credential = { kind: 'qr', text: `GP-${'0'.repeat(37)}1` };
+        expect(createEmulator(p).encode(cred)).toHaveLength(45);
+        const t0 = performance.timeOrigin + performance.now();
+        const frame = nextFrame(reader);
+        await createEmulator(p).present(cred, (c) => r.inject(c));
+        const f = await frame;
+        expect(f.completeAt - t0).toBeGreaterThan(35);
+        expect(f.completeAt - t0).toBeLessThan(150);
+        expect(f.completeAt - f.firstByteAt).toBeGreaterThan(30);
+      },
+    );
+
+    it.runIf(h.transport === 'hid')(
+      'wire timing: one report per poll interval (34 reports × 8 ms)',
+      async () => {
+        const p = clean(await loadProfile('hid-keyboard-qr'));
+        const r = await rig(p);
+        const reader = createReader(r.binding, p);
+        readers.push(reader);
+        await reader.start();
+        // 16 characters (10 of them need no Shift, all one keystroke) + Enter = 17 keystrokes.
+        const cred: Credential = { kind: 'qr', text: 'GP-WALLET-7f3a9c' };
+        expect(createEmulator(p).encode(cred)).toHaveLength(17 * 2 * 8);
+        const t0 = performance.timeOrigin + performance.now();
+        const frame = nextFrame(reader);
+        await createEmulator(p).present(cred, (c) => r.inject(c));
+        const f = await frame;
+        expect(f.credential).toEqual(cred);
+        // The Enter key-down is report 33 of 34: complete after ≈ 33 × 8 = 264 ms.
+        expect(f.completeAt - t0).toBeGreaterThan(240);
+        expect(f.completeAt - t0).toBeLessThan(600);
+        expect(f.completeAt - f.firstByteAt).toBeGreaterThan(220);
+      },
+    );
 
     it('suppresses the same code within sameCodeDelayMs, accepts it after', async () => {
-      const base = clean(await loadProfile('usb-cdc-qr'));
+      const base = clean(await loadProfile(suite.dedupe));
       const p = { ...base, timing: { ...base.timing, sameCodeDelayMs: 200 } };
       const r = await rig(p);
       const reader = createReader(r.binding, p);
@@ -138,11 +207,13 @@ for (const h of harnesses) {
       await reader.start();
       const frames: ReaderFrame[] = [];
       reader.on('frame', (f: ReaderFrame) => frames.push(f));
-      await r.inject(Buffer.from('GP-1\r\nGP-1\r\n'));
+      const em = createEmulator(p);
+      const gp1 = em.encode({ kind: 'qr', text: 'GP-1' });
+      await r.inject(Buffer.concat([gp1, gp1]));
       await delay(50);
-      await r.inject(Buffer.from('GP-2\r\n'));
+      await r.inject(em.encode({ kind: 'qr', text: 'GP-2' }));
       await delay(300);
-      await r.inject(Buffer.from('GP-1\r\n'));
+      await r.inject(gp1);
       const until = Date.now() + 3000;
       while (frames.length < 3 && Date.now() < until) await delay(5);
       expect(frames.map((f) => f.credential)).toEqual([
@@ -154,7 +225,7 @@ for (const h of harnesses) {
     });
 
     it('reports garbage as malformed and keeps decoding', async () => {
-      const p = clean(await loadProfile('pn532-uart'));
+      const p = clean(await loadProfile(suite.garbage.profile));
       const r = await rig(p);
       const reader = createReader(r.binding, p);
       readers.push(reader);
@@ -162,16 +233,17 @@ for (const h of harnesses) {
       const reasons: string[] = [];
       reader.on('malformed', (why: string) => reasons.push(why));
       const frame = nextFrame(reader);
+      const cred = credentialFor(p);
       await r.inject(Buffer.from([0x13, 0x37]));
-      await r.inject(createEmulator(p).encode({ kind: 'nfc-uid', uid: 'DEADBEEF' }));
-      expect((await frame).credential).toEqual({ kind: 'nfc-uid', uid: 'DEADBEEF' });
-      expect(reasons).toEqual(['garbage byte 0x13 outside a frame']);
+      await r.inject(createEmulator(p).encode(cred));
+      expect((await frame).credential).toEqual(cred);
+      expect(reasons).toEqual([suite.garbage.reason]);
       expect(reader.counts.malformed).toBe(1);
     });
 
-    if (h.name.startsWith('serial')) {
+    if (h.name.startsWith('serial') || h.name.startsWith('hid')) {
       it('unplug → disconnected, retried every 500 ms → reconnected; decoded frames kept', async () => {
-        const p = clean(await loadProfile('rs232-aim-qr'));
+        const p = clean(await loadProfile(suite.unplug));
         const r = await rig(p);
         const reader = createReader(r.binding, p);
         readers.push(reader);
@@ -212,7 +284,10 @@ describe('SerialBinding', () => {
   it('a missing path is ReaderUnavailable naming the path', async () => {
     const { SerialBinding } = await import('./serial.js');
     const p = await loadProfile('rs232-aim-qr');
-    const b = new SerialBinding('/dev/ghostfleet-no-such-tty', p.serial);
+    const b = new SerialBinding(
+      '/dev/ghostfleet-no-such-tty',
+      requireTransport(p, 'serial').serial,
+    );
     const err = await b.open().then(
       () => undefined,
       (e: unknown) => e,

@@ -7,14 +7,23 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
+import { requireTransport } from '../../firmware-profiles/load.js';
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
 import { createEmulator, type Emulator, preciseNow } from '../emulator/emulator.js';
-import { type Credential, credentialKey, frameToCredential } from '../framing/credential.js';
+import {
+  type Credential,
+  credentialKey,
+  frameToCredential,
+  readableCredential,
+} from '../framing/credential.js';
 import type { FrameDecoder } from '../framing/decoder.js';
 import type { DecodedFrame } from '../framing/frame.js';
 import { createDecoder } from '../framing/index.js';
 import { isVirtualBinding, type ReaderBinding, type ReaderSource } from './binding.js';
+import { HidBinding } from './hid.js';
+import type { NodeHidLike } from './node-hid-like.js';
 import { SerialBinding } from './serial.js';
+import { VirtualHidBinding } from './virtual-hid.js';
 import { VirtualSerialBinding } from './virtual-serial.js';
 
 export interface ReaderFrame {
@@ -59,11 +68,15 @@ export interface ReaderOptions {
   settleMs?: number;
   /** Presentations present() makes before giving up (default 5). */
   maxPresents?: number;
+  /** `hid` input only: the node-hid module or an object shaped like it (default: import it). */
+  hid?: NodeHidLike;
 }
 
 export type ReaderSpec =
   | { input: 'virtual-serial'; deviceId: string }
-  | { input: 'serial'; path: string };
+  | { input: 'serial'; path: string }
+  | { input: 'virtual-hid'; deviceId: string }
+  | { input: 'hid'; path: string };
 
 class BindingReader extends EventEmitter implements Reader {
   readonly counts: ReaderCounts = { ok: 0, malformed: 0, duplicate: 0, noread: 0 };
@@ -174,6 +187,8 @@ class BindingReader extends EventEmitter implements Reader {
   private async onLost(err?: Error): Promise<void> {
     if (this.closed) return;
     this.frameStart = undefined;
+    // A frame cut by the unplug can never complete: drop it so it cannot spoil the next one.
+    this.decoder.interrupt();
     this.emit('disconnected', err ?? new Error('reader closed'));
     const every = this.opts.reconnectMs ?? 500;
     while (!this.closed) {
@@ -198,7 +213,8 @@ class BindingReader extends EventEmitter implements Reader {
     sink: (chunk: Buffer) => void,
     credential: Credential,
   ): Promise<ReaderFrame> {
-    const key = credentialKey(credential);
+    // What this reader model reports for it (an NFC wedge types only 4 of 7 UID bytes).
+    const key = credentialKey(readableCredential(this.profile, credential));
     const maxPresents = this.opts.maxPresents ?? 5;
     for (let i = 0; i < maxPresents; i++) {
       let resolveFrame: (f: ReaderFrame) => void = () => undefined;
@@ -238,23 +254,41 @@ export function createReader(
   return new BindingReader(binding, profile, opts);
 }
 
-/** Builds the binding a spec names and opens it; rejects with ReaderUnavailable. */
+function bindingFor(
+  spec: ReaderSpec,
+  profile: FirmwareProfile,
+  opts: ReaderOptions,
+): ReaderBinding {
+  const what = `input ${spec.input}`;
+  switch (spec.input) {
+    case 'virtual-serial':
+      return new VirtualSerialBinding(
+        spec.deviceId,
+        requireTransport(profile, 'serial', what).serial,
+      );
+    case 'serial':
+      return new SerialBinding(spec.path, requireTransport(profile, 'serial', what).serial);
+    case 'virtual-hid':
+      return new VirtualHidBinding(
+        spec.deviceId,
+        requireTransport(profile, 'hid', what).hid.reportSize,
+      );
+    case 'hid':
+      return new HidBinding(
+        spec.path,
+        requireTransport(profile, 'hid', what),
+        opts.hid ? { hid: opts.hid } : {},
+      );
+  }
+}
+
+/** Builds the binding a spec names and opens it; rejects with BadConfig or ReaderUnavailable. */
 export async function openReader(
   spec: ReaderSpec,
   profile: FirmwareProfile,
   opts: ReaderOptions = {},
 ): Promise<Reader> {
-  if (profile.transport !== 'serial') {
-    throw new GhostfleetError(
-      ErrorCodes.BadConfig,
-      `input ${spec.input} needs a serial firmware profile, ${profile.name} is ${profile.transport}`,
-    );
-  }
-  const binding =
-    spec.input === 'virtual-serial'
-      ? new VirtualSerialBinding(spec.deviceId, profile.serial)
-      : new SerialBinding(spec.path, profile.serial);
-  const reader = createReader(binding, profile, opts);
+  const reader = createReader(bindingFor(spec, profile, opts), profile, opts);
   await reader.start();
   return reader;
 }
