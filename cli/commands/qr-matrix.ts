@@ -16,7 +16,10 @@ export interface QrMatrix {
 
 export function qrMatrix(text: string): QrMatrix {
   const { modules } = QRCode.create(text, { errorCorrectionLevel: QR_ERROR_CORRECTION });
-  return { size: modules.size, dark: (row, col) => modules.get(row, col) === 1 };
+  const size = modules.size;
+  // BitMatrix.get does not bound-check (col = size reads the next row): outside is light.
+  const inside = (i: number) => i >= 0 && i < size;
+  return { size, dark: (row, col) => inside(row) && inside(col) && modules.get(row, col) === 1 };
 }
 
 export interface DarkRun {

@@ -22,7 +22,7 @@ async function listSerialPorts(): Promise<SerialPortInfo[]> {
 
 export const defaultReaderListers: ReaderListers = {
   listSerial: listSerialPorts,
-  listHid: listHidReaders,
+  listHid: () => listHidReaders(),
 };
 
 export interface SerialReaderRow extends SerialPortInfo {
@@ -36,7 +36,7 @@ export interface ReadersReport {
 }
 
 export const BIND_HINT =
-  'bind one to a device in a run: --device door-2=serial:/dev/ttyACM0,profile=usb-cdc-qr';
+  'bind it to a device in a run: --device door-2=serial:/dev/ttyACM0,profile=usb-cdc-qr';
 
 export async function collectReaders(listers: ReaderListers): Promise<ReadersReport> {
   const serial: ReadersReport['serial'] = { ports: [] };
@@ -94,7 +94,11 @@ function formatHuman(r: ReadersReport): string {
         d.suggested.join(', ') || '-',
       ]),
     );
+    for (const w of new Set(r.hid.devices.map((d) => d.warning).filter(Boolean))) {
+      text += `note: ${w}\n`;
+    }
   }
+  if (r.hid.others) text += `(${r.hid.others} other HID devices fit no reader profile)\n`;
   if (r.serial.ports.length === 0 && r.hid.devices.length === 0) {
     text += 'no readers found.\n';
     text += `Plug a QR/NFC reader in (serial, USB-CDC or HID-POS mode), run this again, then ${BIND_HINT}\n`;
