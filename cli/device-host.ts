@@ -17,9 +17,13 @@ const log = (line: string) => send({ type: 'log', line });
 let host: DeviceHost | null = null;
 let stopping = false;
 
+const STOP_DEADLINE_MS = 6000;
+
 async function stop(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    // A device must never outlive its orchestrator for long, whatever hangs on the way out.
+    setTimeout(() => process.exit(code), STOP_DEADLINE_MS).unref();
     await host?.stop().catch(() => {});
   }
   process.exit(code);

@@ -285,15 +285,17 @@ export async function startDevice(
         scheduler.cancelAll();
         queue.pause();
         const offline: DeviceState = { status: 'offline', reason: 'shutdown' };
-        await Promise.race([
+        const said = await Promise.race([
           (async () => {
             await outbox.flush();
             await mqtt.publishAsync(stateTopic, encodePayload(offline), { qos: 1, retain: true });
+            return true;
           })(),
-          sleep(3000),
-        ]).catch(() => {});
+          sleep(3000).then(() => false),
+        ]).catch(() => false);
         await outbox.close();
-        await mqtt.endAsync().catch(() => {});
+        // Without a broker to say goodbye to, close the socket at once (force).
+        await mqtt.endAsync(!said).catch(() => {});
         await reader?.close().catch(() => {});
         await client.close().catch(() => {});
       })();

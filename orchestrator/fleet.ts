@@ -108,7 +108,15 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
   };
 
   try {
-    // 1. The target and the broker.
+    // 1. The device processes load while the target and the broker start.
+    const supervisor = new Supervisor();
+    cleanups.push(() => supervisor.stopAll());
+    supervisor.prefork(scenario.devices.map((d) => d.id));
+
+    // 2. The target and the broker.
+    if (opts.target.kind === 'sandbox') {
+      log(`starting the GhostPass sandbox (PGlite, ${scenario.crowd.wallets} wallets)…`);
+    }
     const target = await openTarget(opts.target, scenario);
     cleanups.push(() => target.close());
     if (scenario.operations.funding.perMinute > 0 && !target.webhookSecret) {
@@ -135,7 +143,7 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
     });
     cleanups.push(() => mqtt.endAsync().then(() => {}));
 
-    // 2. Who is expected, and the ears.
+    // Who is expected, and the ears.
     const registry = new DeviceRegistry();
     for (const d of scenario.devices) {
       registry.expect({
@@ -183,8 +191,6 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
     });
 
     // 3. The devices, one process each.
-    const supervisor = new Supervisor();
-    cleanups.push(() => supervisor.stopAll());
     supervisor.on('log', (host, line) => log(`[${host}] ${line}`));
     supervisor.on('exit', (host, code, signal) => {
       if (phase !== 'running') return;
@@ -201,6 +207,7 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
       ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
       ...(opts.stripeDelayMs !== undefined ? { stripeDelayMs: opts.stripeDelayMs } : {}),
     });
+    log(`starting ${configs.length} device processes…`);
     await Promise.all(configs.map((c) => supervisor.spawn(c.id, [c])));
     await waitFor(
       () => registry.up().length === configs.length,
@@ -358,6 +365,9 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
     });
     const drainMs = aborted ? 2000 : scenario.dropDeadline + (opts.timeoutMs ?? 10_000) + 20_000;
     const drainUntil = now() + drainMs;
+    const owed = activeJournal.pending();
+    if (owed > 0)
+      log(`arrivals done; waiting for ${owed} answers (at most ${Math.round(drainMs / 1000)} s)…`);
     await waitFor(
       () => activeJournal.pending() === 0 || now() > drainUntil,
       drainMs + 5000,
@@ -417,6 +427,7 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
       report.notes.push(`${stale} results from earlier runs (replayed outboxes) were ignored`);
     return { report, journalPath, runDir };
   } finally {
+    log('stopping the fleet…');
     await cleanup();
   }
 }

@@ -47,14 +47,30 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.#startTimeoutMs = opts.startTimeoutMs ?? 30_000;
   }
 
-  /** Fork one host process for these devices; resolves once every device has started. */
-  async spawn(hostId: string, configs: DeviceConfigInput[]): Promise<HostInfo> {
+  readonly #preforked = new Map<string, ChildProcess>();
+
+  /**
+   * Fork host processes before their configuration is known (the target may still be starting):
+   * loading the device runtime takes a second or two of CPU per process, which then overlaps.
+   */
+  prefork(hostIds: readonly string[]): void {
+    for (const id of hostIds) if (!this.#preforked.has(id)) this.#preforked.set(id, this.#fork());
+  }
+
+  #fork(): ChildProcess {
     const entry = hostEntry();
-    const child = fork(entry.path, [], {
+    return fork(entry.path, [], {
       execArgv: entry.execArgv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
+  }
+
+  /** Start one host process for these devices; resolves once every device has started. */
+  async spawn(hostId: string, configs: DeviceConfigInput[]): Promise<HostInfo> {
+    let child = this.#preforked.get(hostId);
+    this.#preforked.delete(hostId);
+    if (!child || child.exitCode !== null || !child.connected) child = this.#fork();
     const info: HostInfo = {
       hostId,
       deviceIds: configs.map((c) => c.id),
@@ -151,6 +167,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /** Ask every host to stop cleanly; SIGKILL whatever has not exited within the grace period. */
   async stopAll(graceMs = 8000): Promise<void> {
+    for (const child of this.#preforked.values()) child.kill('SIGTERM');
+    this.#preforked.clear();
     await Promise.all(
       [...this.#hosts.values()].map(async ({ info, child }) => {
         if (!info.alive || child.exitCode !== null) return;
