@@ -113,18 +113,7 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
     cleanups.push(() => supervisor.stopAll());
     supervisor.prefork(scenario.devices.map((d) => d.id));
 
-    // 2. The target and the broker.
-    if (opts.target.kind === 'sandbox') {
-      log(`starting the GhostPass sandbox (PGlite, ${scenario.crowd.wallets} wallets)…`);
-    }
-    const target = await openTarget(opts.target, scenario);
-    cleanups.push(() => target.close());
-    if (scenario.operations.funding.perMinute > 0 && !target.webhookSecret) {
-      throw new GhostfleetError(
-        ErrorCodes.BadConfig,
-        'funding is planned but no Stripe webhook secret is known: set STRIPE_WEBHOOK_SECRET in the env file, or set operations.funding.perMinute to 0',
-      );
-    }
+    // 2. The broker first (a dead external broker fails fast), then the target.
     const token = opts.brokerToken ?? randomBytes(18).toString('base64url');
     let broker: EmbeddedBroker | null = null;
     if (!opts.brokerUrl) {
@@ -143,6 +132,17 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
     });
     cleanups.push(() => mqtt.endAsync().then(() => {}));
 
+    if (opts.target.kind === 'sandbox') {
+      log(`starting the GhostPass sandbox (PGlite, ${scenario.crowd.wallets} wallets)…`);
+    }
+    const target = await openTarget(opts.target, scenario);
+    cleanups.push(() => target.close());
+    if (scenario.operations.funding.perMinute > 0 && !target.webhookSecret) {
+      throw new GhostfleetError(
+        ErrorCodes.BadConfig,
+        'funding is planned but no Stripe webhook secret is known: set STRIPE_WEBHOOK_SECRET in the env file, or set operations.funding.perMinute to 0',
+      );
+    }
     // Who is expected, and the ears.
     const registry = new DeviceRegistry();
     for (const d of scenario.devices) {

@@ -3,6 +3,7 @@
  * the scenario's crowd) or any deployment by URL with its ids from the protocol's `.env.test`.
  */
 import { randomBytes } from 'node:crypto';
+import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
 import { startSandbox } from '../ghostpass/sandbox/server.js';
 import type { FleetTarget } from './device-configs.js';
 import type { Scenario } from './scenario.js';
@@ -16,8 +17,24 @@ export interface RunningTarget extends FleetTarget {
   close(): Promise<void>;
 }
 
+/** Any HTTP answer means the target is there; no answer is a clear error before any device starts. */
+async function probe(baseUrl: string, timeoutMs = 5000): Promise<void> {
+  try {
+    const res = await fetch(baseUrl, { method: 'GET', signal: AbortSignal.timeout(timeoutMs) });
+    await res.body?.cancel();
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+    throw new GhostfleetError(
+      ErrorCodes.TargetUnreachable,
+      `GhostPass target ${baseUrl} does not answer (${cause}); check --target and that it is up`,
+      { cause: err },
+    );
+  }
+}
+
 export async function openTarget(spec: TargetSpec, scenario: Scenario): Promise<RunningTarget> {
   if (spec.kind === 'http') {
+    await probe(spec.baseUrl);
     return {
       baseUrl: spec.baseUrl,
       ids: spec.ids,

@@ -8,6 +8,7 @@ import { runFleet } from '../../orchestrator/fleet.js';
 import { formatReport } from '../../orchestrator/format.js';
 import { loadScenario, parseDuration, withOverrides } from '../../orchestrator/scenario.js';
 import type { TargetSpec } from '../../orchestrator/target.js';
+import { applyDeviceBindings, parseDeviceBinding } from '../device-binding.js';
 import type { CliIo } from '../io.js';
 import { looksLikeProduction } from '../production-guard.js';
 import { clearCurrentRun, writeCurrentRun } from '../run-file.js';
@@ -23,6 +24,7 @@ export interface RunFlags {
   envFile?: string;
   stateDir: string;
   allowProduction?: boolean;
+  device?: string[];
   progress: boolean;
   fleet: string;
 }
@@ -76,7 +78,8 @@ function resolveTarget(flags: RunFlags, io: CliIo): TargetSpec {
 }
 
 export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
-  const base = await loadScenario(flags.scenario);
+  const loaded = await loadScenario(flags.scenario);
+  const base = applyDeviceBindings(loaded, (flags.device ?? []).map(parseDeviceBinding));
   const scenario = withOverrides(base, {
     ...(flags.duration ? { durationMs: parseDuration(flags.duration) } : {}),
     ...(flags.wallets ? { wallets: positiveInt(flags.wallets, '--wallets') } : {}),
