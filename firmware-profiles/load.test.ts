@@ -107,6 +107,44 @@ describe('firmware profiles', () => {
     expect(err2.details).toEqual([`${file}: framing.aim: the prefix is an AIM id: set aim: true`]);
   });
 
+  it('loads the HID profiles with their report format, poll interval and UID format', async () => {
+    const pos = requireTransport(await loadProfile('hid-pos-qr'), 'hid');
+    expect(pos.hid).toEqual({
+      reportFormat: 'pos',
+      usagePage: 0x8c,
+      reportSize: 64,
+      pollIntervalMs: 1,
+    });
+    expect('uidFormat' in pos).toBe(false); // devices/kinds checks the key's presence
+    const kb = requireTransport(await loadProfile('hid-keyboard-qr'), 'hid');
+    expect(kb.framing).toEqual({ kind: 'hid-keyboard', layout: 'us', suffix: 'ENTER' });
+    const nfc = requireTransport(await loadProfile('nfc-keyboard-uid'), 'hid');
+    expect(nfc.credential).toBe('nfc-uid');
+    expect(nfc.uidFormat).toEqual({ kind: 'decimal10', uidByteOrder: 'msb-first' });
+    expect(() => requireTransport(nfc, 'serial', 'input serial')).toThrow(
+      'input serial needs a serial firmware profile; nfc-keyboard-uid is hid',
+    );
+  });
+
+  it('reports every HID problem at once: unknown keys, sizes, usage page, cross-field rules', async () => {
+    const file = fixture('bad-hid-many');
+    const err = await failure(loadProfile(file));
+    expect(err.details.map((d) => d.slice(file.length + 2))).toEqual(
+      expect.arrayContaining([
+        'hid.pollIntervalMs: Too small: expected number to be >0',
+        'hid.vendorId: unknown key',
+        'hid.reportSize: pos reports are 64 bytes',
+        'hid.usagePage: pos readers use usage page 140 (0x8c)',
+        'timing.usbFrameMs: unknown key',
+        'framing.kind: hid.reportFormat pos needs framing kind "hid-pos"',
+        'uidFormat: uidFormat is only for nfc-uid readers',
+      ]),
+    );
+    expect(err.details).toHaveLength(7);
+    const nfc = await failure(loadProfile(fixture('bad-nfc-wedge')));
+    expect(nfc.details.map((d) => d.split(': ')[1])).toEqual(['credential', 'uidFormat']);
+  });
+
   it('validateProfile accepts parsed data and names the given file', () => {
     expect(() => validateProfile({ transport: 'hid' }, 'x.json')).toThrow(GhostfleetError);
     try {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadProfile } from '../../firmware-profiles/load.js';
-import { frameToCredential } from './credential.js';
+import { frameToCredential, readableCredential } from './credential.js';
+import { HidKeyboardDecoder } from './hid-keyboard.js';
+import { HidPosDecoder } from './hid-pos.js';
 import { createDecoder } from './index.js';
 import { LineDecoder } from './line.js';
 import { Pn532Decoder } from './pn532.js';
@@ -10,6 +12,20 @@ describe('createDecoder and frameToCredential', () => {
     expect(createDecoder(await loadProfile('usb-cdc-qr'))).toBeInstanceOf(LineDecoder);
     expect(createDecoder(await loadProfile('rs232-aim-qr'))).toBeInstanceOf(LineDecoder);
     expect(createDecoder(await loadProfile('pn532-uart'))).toBeInstanceOf(Pn532Decoder);
+    expect(createDecoder(await loadProfile('hid-pos-qr'))).toBeInstanceOf(HidPosDecoder);
+    expect(createDecoder(await loadProfile('hid-keyboard-qr'))).toBeInstanceOf(HidKeyboardDecoder);
+    expect(createDecoder(await loadProfile('nfc-keyboard-uid'))).toBeInstanceOf(HidKeyboardDecoder);
+  });
+
+  it('an NFC wedge UID maps to the credential; readableCredential cuts 7 bytes to the 4 typed', async () => {
+    const wedge = await loadProfile('nfc-keyboard-uid');
+    expect(frameToCredential(wedge, { kind: 'uid', uid: '04A224B2' })).toEqual({
+      ok: true,
+      credential: { kind: 'nfc-uid', uid: '04A224B2' },
+    });
+    const seven = { kind: 'nfc-uid', uid: '04a224b2c35e80' } as const;
+    expect(readableCredential(wedge, seven)).toEqual({ kind: 'nfc-uid', uid: '04A224B2' });
+    expect(readableCredential(await loadProfile('pn532-uart'), seven)).toBe(seven);
   });
 
   it('maps frames to the profile credential, rejecting what does not fit', async () => {

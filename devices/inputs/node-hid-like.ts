@@ -40,8 +40,10 @@ export interface NodeHidLike {
 /** Imports node-hid; a missing module or native library is ReaderUnavailable with the fix. */
 export async function loadNodeHid(): Promise<NodeHidLike> {
   try {
-    const mod = (await import('node-hid')) as unknown as NodeHidLike & { default?: NodeHidLike };
-    return mod.HIDAsync ? mod : (mod.default ?? mod);
+    // Typed against node-hid's own declarations: they must fit NodeHidLike (checked by tsc).
+    // node-hid is CommonJS; Node exposes its exports as named exports of the namespace.
+    const hid: NodeHidLike = await import('node-hid');
+    return hid;
   } catch (err) {
     throw new GhostfleetError(
       ErrorCodes.ReaderUnavailable,
