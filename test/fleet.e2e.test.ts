@@ -51,14 +51,16 @@ describe('the fleet end to end', () => {
       stripeDelayMs: 300,
       onReady: (info) => {
         const token = readFileSync(info.tokenFile, 'utf8');
-        void connectMqtt({ url: info.brokerUrl, identity: { role: 'observer' }, token }).then(async (c) => {
-          observer = c;
-          c.on('message', (topic) => {
-            const leaf = topic.split('/').slice(-2).join('/');
-            seen.set(leaf, (seen.get(leaf) ?? 0) + 1);
-          });
-          await c.subscribeAsync(fleetWildcard(info.fleet), { qos: 1 });
-        });
+        void connectMqtt({ url: info.brokerUrl, identity: { role: 'observer' }, token }).then(
+          async (c) => {
+            observer = c;
+            c.on('message', (topic) => {
+              const leaf = topic.split('/').slice(-2).join('/');
+              seen.set(leaf, (seen.get(leaf) ?? 0) + 1);
+            });
+            await c.subscribeAsync(fleetWildcard(info.fleet), { qos: 1 });
+          },
+        );
       },
     });
     await (observer as MqttClient | null)?.endAsync();
@@ -87,7 +89,10 @@ describe('the fleet end to end', () => {
     expect(seen.get('run/state') ?? 0).toBeGreaterThan(0);
 
     // The journal has one planned and one end record for every event.
-    const lines = readFileSync(result.journalPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(result.journalPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const planned = lines.filter((l) => l.t === 'planned').length;
     const ended = lines.filter((l) => l.t === 'end').length;
     const total = OPERATIONS.reduce((n, op) => n + report.operations[op].planned, 0);
@@ -127,6 +132,7 @@ describe('the fleet end to end', () => {
     expect(door1?.up).toBe(false);
     expect(door2?.performed ?? 0).toBeGreaterThan(door1?.performed ?? 0);
     expect(logs.some((l) => /door-1 lost/.test(l))).toBe(true);
-    for (const op of OPERATIONS) expect(sumOutcomes(report, op)).toBe(report.operations[op].planned);
+    for (const op of OPERATIONS)
+      expect(sumOutcomes(report, op)).toBe(report.operations[op].planned);
   });
 });

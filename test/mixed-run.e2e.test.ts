@@ -8,80 +8,94 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hasSocat, SocatPair } from '../devices/inputs/test-harness.js';
+import { SocatPair } from '../devices/inputs/test-harness.js';
 import { runFleet } from '../orchestrator/fleet.js';
 import { loadScenario, type Scenario } from '../orchestrator/scenario.js';
+import { missingTool } from './support/tools.js';
 
-const missing = hasSocat() ? null : 'socat is not installed (apt-get install socat)';
-if (missing && process.env.CI) throw new Error(`CI must run the mixed-run test: ${missing}`);
+const missing = missingTool('socat', 'socat');
 
 const dir = mkdtempSync(join(tmpdir(), 'gf-mixed-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe.skipIf(missing !== null)(`a mixed run with a physical reader${missing ? ` (skipped: ${missing})` : ''}`, () => {
-  it('serves the physical scans and keeps the entry total on 200/min', async () => {
-    const pair = new SocatPair(join(dir, 'scanner'), join(dir, 'door-2-tty'));
-    await pair.start();
-    const demo = await loadScenario('demo');
-    const durationMs = 45_000;
-    const scenario: Scenario = {
-      ...demo,
-      name: 'mixed',
-      duration: durationMs,
-      crowd: { ...demo.crowd, wallets: 600, maxInside: 300 },
-      operations: { ...demo.operations, funding: { ...demo.operations.funding, perMinute: 0 } },
-      devices: demo.devices
-        .filter((d) => d.kind !== 'wallet-app')
-        .map((d) =>
-          d.id === 'door-2' ? { ...d, input: 'serial' as const, path: pair.b } : d,
-        ),
-    };
-    let scanner: ChildProcess | null = null;
-    let scannerOut = '';
-    let metricsText = '';
-    const logs: string[] = [];
-    try {
-      const { report } = await runFleet({
-        scenario,
-        seed: 11,
-        target: { kind: 'sandbox' },
-        stateDir: join(dir, 'state'),
-        fleet: 'mixed',
-        log: (l) => logs.push(l),
-        onReady: (info) => {
-          // One scan a second from wallet_test_501 on, like a steward scanning a queue.
-          scanner = spawn(
-            process.execPath,
-            ['--import', 'tsx', 'test/fixtures/physical-scanner.ts', pair.a, 'usb-cdc-qr', '501', '40', '1000'],
-            { stdio: ['ignore', 'pipe', 'inherit'] },
-          );
-          scanner.stdout?.on('data', (d: Buffer) => {
-            scannerOut += d.toString();
-          });
-          setTimeout(async () => {
-            const host = info.supervisor.hostOf('door-2');
-            if (host) metricsText = await (await fetch(host.metricsUrl)).text();
-          }, 25_000);
-        },
-      });
-      const entry = report.operations.entry;
-      const physical = entry.bySource.physical;
-      expect(scannerOut.split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(38);
-      expect(physical.performed, logs.join('\n')).toBeGreaterThanOrEqual(38);
-      expect(physical.outcomes.ok).toBe(physical.performed);
-      expect(entry.bySource.virtual.performed).toBeGreaterThan(0);
-      // The total (virtual + physical) stays on the target: ±3 % of 200/min.
-      expect(Math.abs(entry.achievedPerMinute - 200) / 200).toBeLessThan(0.03);
-      // door-1 alone carried the virtual share: about 140/min, not 200/min.
-      const door1 = report.devices.find((d) => d.id === 'door-1');
-      expect(door1?.performed ?? 0).toBeLessThan(200 * (durationMs / 60_000) * 0.85);
-      expect(report.devices.find((d) => d.id === 'door-2')?.source).toBe('physical');
-      expect(physical.sojournSeconds.count).toBeGreaterThan(0);
-      expect(metricsText).toMatch(/ghostfleet_operations_total\{[^}]*source="physical"[^}]*\} \d+/);
-      expect(metricsText).toMatch(/ghostfleet_reader_frames_total\{device="door-2",result="ok"\} [1-9]/);
-    } finally {
-      (scanner as ChildProcess | null)?.kill();
-      await pair.stop();
-    }
-  }, 180_000);
-});
+describe.skipIf(missing !== null)(
+  `a mixed run with a physical reader${missing ? ` (skipped: ${missing})` : ''}`,
+  () => {
+    it('serves the physical scans and keeps the entry total on 200/min', async () => {
+      const pair = new SocatPair(join(dir, 'scanner'), join(dir, 'door-2-tty'));
+      await pair.start();
+      const demo = await loadScenario('demo');
+      const durationMs = 45_000;
+      const scenario: Scenario = {
+        ...demo,
+        name: 'mixed',
+        duration: durationMs,
+        crowd: { ...demo.crowd, wallets: 600, maxInside: 300 },
+        operations: { ...demo.operations, funding: { ...demo.operations.funding, perMinute: 0 } },
+        devices: demo.devices
+          .filter((d) => d.kind !== 'wallet-app')
+          .map((d) => (d.id === 'door-2' ? { ...d, input: 'serial' as const, path: pair.b } : d)),
+      };
+      let scanner: ChildProcess | null = null;
+      let scannerOut = '';
+      let metricsText = '';
+      const logs: string[] = [];
+      try {
+        const { report } = await runFleet({
+          scenario,
+          seed: 11,
+          target: { kind: 'sandbox' },
+          stateDir: join(dir, 'state'),
+          fleet: 'mixed',
+          log: (l) => logs.push(l),
+          onReady: (info) => {
+            // One scan a second from wallet_test_501 on, like a steward scanning a queue.
+            scanner = spawn(
+              process.execPath,
+              [
+                '--import',
+                'tsx',
+                'test/fixtures/physical-scanner.ts',
+                pair.a,
+                'usb-cdc-qr',
+                '501',
+                '40',
+                '1000',
+              ],
+              { stdio: ['ignore', 'pipe', 'inherit'] },
+            );
+            scanner.stdout?.on('data', (d: Buffer) => {
+              scannerOut += d.toString();
+            });
+            setTimeout(async () => {
+              const host = info.supervisor.hostOf('door-2');
+              if (host) metricsText = await (await fetch(host.metricsUrl)).text();
+            }, 25_000);
+          },
+        });
+        const entry = report.operations.entry;
+        const physical = entry.bySource.physical;
+        expect(scannerOut.split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(38);
+        expect(physical.performed, logs.join('\n')).toBeGreaterThanOrEqual(38);
+        expect(physical.outcomes.ok).toBe(physical.performed);
+        expect(entry.bySource.virtual.performed).toBeGreaterThan(0);
+        // The total (virtual + physical) stays on the target: ±3 % of 200/min.
+        expect(Math.abs(entry.achievedPerMinute - 200) / 200).toBeLessThan(0.03);
+        // door-1 alone carried the virtual share: about 140/min, not 200/min.
+        const door1 = report.devices.find((d) => d.id === 'door-1');
+        expect(door1?.performed ?? 0).toBeLessThan(200 * (durationMs / 60_000) * 0.85);
+        expect(report.devices.find((d) => d.id === 'door-2')?.source).toBe('physical');
+        expect(physical.sojournSeconds.count).toBeGreaterThan(0);
+        expect(metricsText).toMatch(
+          /ghostfleet_operations_total\{[^}]*source="physical"[^}]*\} \d+/,
+        );
+        expect(metricsText).toMatch(
+          /ghostfleet_reader_frames_total\{device="door-2",result="ok"\} [1-9]/,
+        );
+      } finally {
+        (scanner as ChildProcess | null)?.kill();
+        await pair.stop();
+      }
+    }, 180_000);
+  },
+);
