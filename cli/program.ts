@@ -76,6 +76,11 @@ export function buildProgram(
       '.env.test',
     )
     .option('--allow-production', 'allow a target whose host looks like production')
+    .option(
+      '--device <binding>',
+      'bind a device to a reader, repeatable: door-2=serial:/dev/ttyACM0,profile=usb-cdc-qr',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--no-progress', 'no progress line every 5 s')
     .option('--fleet <id>', 'fleet id: the MQTT topic namespace ghostfleet/v1/<fleet>/', 'pilot')
     .addOption(stateDir)
