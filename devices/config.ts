@@ -10,6 +10,8 @@ import { DEVICE_KINDS } from '../contract/operations.js';
 export const InputSpecSchema = z.discriminatedUnion('input', [
   z.strictObject({ input: z.literal('virtual-serial') }),
   z.strictObject({ input: z.literal('serial'), path: z.string().min(1) }),
+  z.strictObject({ input: z.literal('virtual-hid') }),
+  z.strictObject({ input: z.literal('hid'), path: z.string().min(1) }),
   z.strictObject({ input: z.literal('none') }),
 ]);
 export type InputSpec = z.infer<typeof InputSpecSchema>;

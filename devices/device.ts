@@ -25,7 +25,7 @@ import { loadProfile } from '../firmware-profiles/load.js';
 import { createGhostPassClient } from '../ghostpass/client.js';
 import { walletRefForBinding } from '../ghostpass/target.js';
 import type { DeviceConfig } from './config.js';
-import { openReader, type Reader } from './inputs/reader.js';
+import { openReader, type Reader, type ReaderSpec } from './inputs/reader.js';
 import { KIND_HANDLERS } from './kinds/index.js';
 import { credentialFromFrame, type ReadCredential } from './kinds/read-credential.js';
 import type { ServeContext, Served } from './kinds/types.js';
@@ -63,10 +63,11 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 async function openDeviceReader(config: DeviceConfig, rng: () => number): Promise<Reader | null> {
   if (config.input.input === 'none') return null;
   const profile = await loadProfile(config.profile);
-  const spec =
-    config.input.input === 'serial'
-      ? ({ input: 'serial', path: config.input.path } as const)
-      : ({ input: 'virtual-serial', deviceId: config.id } as const);
+  const input = config.input;
+  const spec: ReaderSpec =
+    input.input === 'serial' || input.input === 'hid'
+      ? { input: input.input, path: input.path }
+      : { input: input.input, deviceId: config.id };
   const reader = await openReader(spec, profile, { rng });
   await reader.start();
   return reader;

@@ -26,9 +26,8 @@ export interface DeviceConfigOptions {
 }
 
 function inputSpec(d: ScenarioDevice): InputSpec {
-  if (d.input === 'none') return { input: 'none' };
-  if (d.input === 'serial') return { input: 'serial', path: d.path ?? '' };
-  return { input: 'virtual-serial' };
+  if (d.input === 'serial' || d.input === 'hid') return { input: d.input, path: d.path ?? '' };
+  return { input: d.input };
 }
 
 function gatewayFor(kind: DeviceKind, index: number, ids: TargetIds): string | undefined {

@@ -14,11 +14,11 @@ import { ExitCodes } from '../../contract/exit-codes.js';
 import { createEmulator, preciseNow } from '../../devices/emulator/index.js';
 import { openReader, type Reader, type ReaderFrame } from '../../devices/inputs/index.js';
 import { hasSocat } from '../../devices/inputs/test-harness.js';
+import { uidForWallet } from '../../devices/kinds/nfc-registry.js';
 import { loadProfile } from '../../firmware-profiles/load.js';
 import { main } from '../program.js';
 import type { ByteSink } from './serial-sink.js';
 import { captureIo } from './test-support.js';
-import { walletUid } from './wallets.js';
 
 const qrText = (w: string) => `ghostsession:${w}:gateway:venue:event:1`;
 
@@ -173,9 +173,9 @@ describe('ghostfleet emulate over a socat pty pair', () => {
     const args = ['emulate', '--profile', 'pn532-uart', '--port', a, '--wallet', 'wallet_test_42'];
     expect(await main([...args, '--nfc', '--seed', '7'], io)).toBe(ExitCodes.Ok);
     await settle(frames, 1);
-    expect(frames.map((f) => f.credential)).toEqual([{ kind: 'nfc-uid', uid: '0400000000002A' }]);
-    expect(walletUid('wallet_test_42')).toBe('0400000000002A');
-    expect(io.stdout()).toContain('NFC UID 0400000000002A');
+    expect(frames.map((f) => f.credential)).toEqual([{ kind: 'nfc-uid', uid: '0447460000002A' }]);
+    expect(uidForWallet('wallet_test_42')).toBe('0447460000002A');
+    expect(io.stdout()).toContain('NFC UID 0447460000002A');
   });
 
   it('rs232-aim-qr: the frame takes its 9600-baud wire time to arrive', async () => {

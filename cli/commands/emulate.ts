@@ -8,13 +8,14 @@ import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import { ExitCodes } from '../../contract/exit-codes.js';
 import { createEmulator, mulberry32, preciseNow } from '../../devices/emulator/index.js';
 import type { Credential } from '../../devices/framing/credential.js';
+import { uidForWallet } from '../../devices/kinds/nfc-registry.js';
 import { loadProfile } from '../../firmware-profiles/load.js';
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
 import { parseDuration } from '../../orchestrator/duration.js';
 import type { CliIo } from '../io.js';
 import { qrTextFor, wholeNumber } from './qr.js';
 import { type OpenSink, openSerialSink } from './serial-sink.js';
-import { walletRange, walletUid } from './wallets.js';
+import { walletRange } from './wallets.js';
 
 export interface EmulateFlags {
   profile: string;
@@ -46,7 +47,15 @@ function credentialFor(
   flags: EmulateFlags,
 ): { credential: Credential; shown: string } {
   if (profile.credential === 'nfc-uid') {
-    const uid = walletUid(wallet);
+    // The venue's wristband registry (the same one the devices resolve taps with); keyboard
+    // wedges type only 4 UID bytes, so their bands carry 4-byte UIDs.
+    const uid = uidForWallet(wallet, 'uidFormat' in profile ? 4 : 7);
+    if (!uid) {
+      throw new GhostfleetError(
+        ErrorCodes.BadArgument,
+        `${wallet} has no wristband in the venue registry (only wallet_test_N wallets do)`,
+      );
+    }
     return { credential: { kind: 'nfc-uid', uid }, shown: `NFC UID ${uid}` };
   }
   if (profile.credential === 'qr') {
