@@ -5,28 +5,19 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../contract/operations.js';
 import { runFleet } from '../orchestrator/fleet.js';
 import { loadScenario, type Scenario } from '../orchestrator/scenario.js';
+import { freePort } from './support/net.js';
 import { missingTool } from './support/tools.js';
 
 const missing =
   missingTool('mosquitto_sub', 'mosquitto-clients') ?? missingTool('mosquitto', 'mosquitto');
 const dir = mkdtempSync(join(tmpdir(), 'gf-mosq-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function short(name: string): Promise<Scenario> {
   const demo = await loadScenario('demo');

@@ -5,26 +5,17 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runFleet } from '../orchestrator/fleet.js';
 import { loadScenario } from '../orchestrator/scenario.js';
+import { freePort } from './support/net.js';
 import { missingTool } from './support/tools.js';
 
 const missing = missingTool('prometheus', 'prometheus');
 const dir = mkdtempSync(join(tmpdir(), 'gf-prom-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 type Vector = Array<{ metric: Record<string, string>; value: [number, string] }>;
 
