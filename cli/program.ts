@@ -37,7 +37,7 @@ export function buildProgram(
 ): Command {
   const program = new Command('ghostfleet')
     .description(
-      'Hardware-in-the-loop device fleet for GhostPass: paced entry scanners, POS terminals and\n' +
+      'Hardware-in-the-loop device fleet for GhostPass: paced entry scanners, POS terminals and ' +
         'wallet apps as real processes over MQTT, with a pass/fail report.',
     )
     .showHelpAfterError()
