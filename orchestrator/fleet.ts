@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { connectMqtt } from '../broker/connect.js';
+import { connectMqtt, redactUrl } from '../broker/connect.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../broker/embedded.js';
 import { type Clock, epochNow } from '../contract/clock.js';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
@@ -121,6 +121,8 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
       cleanups.push(() => (broker as EmbeddedBroker).close());
     }
     const brokerUrl = opts.brokerUrl ?? (broker as EmbeddedBroker).url;
+    // What is printed and reported: an external broker's password never is.
+    const shownBrokerUrl = redactUrl(brokerUrl);
     const tokenFile = join(runDir, 'broker-token');
     writeFileSync(tokenFile, token, { mode: 0o600 });
     chmodSync(tokenFile, 0o600);
@@ -298,15 +300,18 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
     opts.onReady?.({
       runId,
       fleet,
-      brokerUrl,
+      brokerUrl: shownBrokerUrl,
       tokenFile,
       controlUrl: control.url,
       target: target.description,
       journalPath,
       supervisor,
     });
+    const where = `-h ${new URL(brokerUrl).hostname} -p ${new URL(brokerUrl).port || 1883}`;
     log(
-      `watch: mosquitto_sub -h ${new URL(brokerUrl).hostname} -p ${new URL(brokerUrl).port || 1883} -u observer -P "$(cat ${tokenFile})" -t '${fleetWildcard(fleet)}' -v`,
+      broker
+        ? `watch: mosquitto_sub ${where} -u observer -P "$(cat ${tokenFile})" -t '${fleetWildcard(fleet)}' -v`
+        : `watch: mosquitto_sub ${where} (with your broker's own credentials) -t '${fleetWildcard(fleet)}' -v`,
     );
 
     const progressLine = () =>
@@ -416,7 +421,7 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
         url: target.baseUrl,
         ...(opts.target.kind === 'sandbox' ? { mode: 'correct' } : {}),
       },
-      broker: { url: brokerUrl, embedded: broker !== null },
+      broker: { url: shownBrokerUrl, embedded: broker !== null },
       crowd: planner.crowd(),
     });
     if (aborted) report.notes.push('the run was interrupted before its planned end');
