@@ -37,12 +37,19 @@ export function createArrivalScheduler(opts: {
       for (const event of events) {
         if (seen.has(event.id)) continue;
         remember(event.id);
-        const delay = Math.max(0, event.at - opts.now());
-        const timer = setTimeout(() => {
+        // Node timers have millisecond granularity and may fire a fraction of a millisecond
+        // early: a patron never arrives before `at`, so an early timer re-arms for the rest.
+        const fire = () => {
+          const early = event.at - opts.now();
+          if (early > 0) {
+            entry.timer = setTimeout(fire, Math.ceil(early));
+            return;
+          }
           timers.delete(event.id);
           opts.onArrival(event, opts.now());
-        }, delay);
-        timers.set(event.id, { event, timer });
+        };
+        const entry = { event, timer: setTimeout(fire, Math.max(0, event.at - opts.now())) };
+        timers.set(event.id, entry);
         added++;
       }
       return added;

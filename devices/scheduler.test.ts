@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { epochNow } from '../contract/clock.js';
+import type { PlanEvent } from '../contract/payloads.js';
+import { createArrivalScheduler } from './scheduler.js';
+
+function event(id: string, at: number): PlanEvent {
+  return { id, op: 'entry', at, wallet: { binding: 'w', fingerprint: 'f' }, method: 'QR' };
+}
+
+describe('arrival scheduler', () => {
+  it('never lets a patron arrive before `at`, and schedules a redelivered plan once', async () => {
+    const arrivals: Array<{ id: string; lag: number }> = [];
+    const scheduler = createArrivalScheduler({
+      now: epochNow,
+      onArrival: (e, queuedAt) => arrivals.push({ id: e.id, lag: queuedAt - e.at }),
+    });
+    const base = epochNow() + 20;
+    const events = Array.from({ length: 40 }, (_, i) => event(`e-${i}`, base + i * 2.37));
+    expect(scheduler.schedule(events)).toBe(40);
+    expect(scheduler.schedule(events.slice(0, 10))).toBe(0); // QoS 1 redelivery
+    await new Promise((r) => setTimeout(r, 250));
+    expect(arrivals).toHaveLength(40);
+    for (const a of arrivals) expect(a.lag).toBeGreaterThanOrEqual(0);
+    expect(scheduler.pending()).toBe(0);
+  });
+
+  it('cancels what has not arrived', () => {
+    const scheduler = createArrivalScheduler({ now: epochNow, onArrival: () => {} });
+    scheduler.schedule([event('a', epochNow() + 60_000), event('b', epochNow() + 60_000)]);
+    expect(scheduler.cancelAll().map((e) => e.id)).toEqual(['a', 'b']);
+    expect(scheduler.pending()).toBe(0);
+  });
+});
