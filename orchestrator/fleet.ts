@@ -402,9 +402,7 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
       pid: d.pid ?? null,
       up: d.status === 'online',
       births: d.births,
-      clockOffsetMs: d.clockOffsetMs ?? null,
-      performed: activeJournal.performedBy(d.id),
-      operation: KIND_OPERATION[d.kind],
+      clockOffsetMs: d.clockOffsetMs === undefined ? null : Math.round(d.clockOffsetMs * 10) / 10,
     }));
     await activeJournal.close();
     const report = buildReport({

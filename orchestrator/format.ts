@@ -126,14 +126,28 @@ export function formatReport(report: Report): string {
     lines.push('');
     lines.push(
       renderTable(
-        ['device', 'kind', 'source', 'profile', 'pid', 'up', 'performed'],
+        [
+          'device',
+          'kind',
+          'source',
+          'input',
+          'profile',
+          'pid',
+          'up',
+          'births',
+          'clock ms',
+          'performed',
+        ],
         report.devices.map((d) => [
           d.id,
           d.kind,
           d.source,
+          d.input,
           d.profile,
           d.pid === null ? DASH : String(d.pid),
           d.up ? 'up' : 'DOWN',
+          String(d.births),
+          d.clockOffsetMs === null ? DASH : d.clockOffsetMs.toFixed(1),
           String(d.performed),
         ]),
       ),

@@ -23,8 +23,14 @@ export interface DeviceSummary {
   kind: DeviceKind;
   source: Source;
   profile: string;
+  /** The reader input (virtual-serial, serial, virtual-hid, hid, none). */
+  input: string;
   pid: number | null;
   up: boolean;
+  /** How many times the device came online (more than 1: it was revived). */
+  births: number;
+  /** Its clock minus the orchestrator's at birth, ms (plans carry absolute times). */
+  clockOffsetMs: number | null;
   /** Operations the device performed (ok + declined + error + timeout), from the journal. */
   performed: number;
 }
