@@ -4,11 +4,8 @@
  * them and owns the run's timeline.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MqttClient } from 'mqtt';
-import { connectMqtt, redactUrl } from '../broker/connect.js';
-import { type EmbeddedBroker, startEmbeddedBroker } from '../broker/embedded.js';
 import { type Clock, epochNow } from '../contract/clock.js';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
 import { DEVICE_KINDS, KIND_OPERATION, type Operation } from '../contract/operations.js';
@@ -19,6 +16,7 @@ import { startCollector } from './collector.js';
 import { startControlServer } from './control.js';
 import { deviceConfigs } from './device-configs.js';
 import { createDistributor, type Distributor } from './distributor.js';
+import { openFleetBroker } from './fleet-broker.js';
 import { formatProgress } from './format.js';
 import { createJournal, type Journal } from './journal.js';
 import { createOrchestratorMetrics } from './metrics.js';
@@ -114,25 +112,15 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
     supervisor.prefork(scenario.devices.map((d) => d.id));
 
     // 2. The broker first (a dead external broker fails fast), then the target.
-    const token = opts.brokerToken ?? randomBytes(18).toString('base64url');
-    let broker: EmbeddedBroker | null = null;
-    if (!opts.brokerUrl) {
-      broker = await startEmbeddedBroker({ fleet, token });
-      cleanups.push(() => (broker as EmbeddedBroker).close());
-    }
-    const brokerUrl = opts.brokerUrl ?? (broker as EmbeddedBroker).url;
-    // What is printed and reported: an external broker's password never is.
-    const shownBrokerUrl = redactUrl(brokerUrl);
-    const tokenFile = join(runDir, 'broker-token');
-    writeFileSync(tokenFile, token, { mode: 0o600 });
-    chmodSync(tokenFile, 0o600);
-
-    const mqtt: MqttClient = await connectMqtt({
-      url: brokerUrl,
-      identity: { role: 'orchestrator' },
-      token,
+    const fleetBroker = await openFleetBroker({
+      fleet,
+      runDir,
+      ...(opts.brokerUrl ? { url: opts.brokerUrl } : {}),
+      ...(opts.brokerToken ? { token: opts.brokerToken } : {}),
     });
-    cleanups.push(() => mqtt.endAsync().then(() => {}));
+    cleanups.push(() => fleetBroker.close());
+    const { mqtt, token, tokenFile } = fleetBroker;
+    const brokerUrl = fleetBroker.url;
 
     if (opts.target.kind === 'sandbox') {
       log(`starting the GhostPass sandbox (PGlite, ${scenario.crowd.wallets} wallets)…`);
@@ -300,7 +288,7 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
     opts.onReady?.({
       runId,
       fleet,
-      brokerUrl: shownBrokerUrl,
+      brokerUrl: fleetBroker.shownUrl,
       tokenFile,
       controlUrl: control.url,
       target: target.description,
@@ -309,7 +297,7 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
     });
     const where = `-h ${new URL(brokerUrl).hostname} -p ${new URL(brokerUrl).port || 1883}`;
     log(
-      broker
+      fleetBroker.embedded
         ? `watch: mosquitto_sub ${where} -u observer -P "$(cat ${tokenFile})" -t '${fleetWildcard(fleet)}' -v`
         : `watch: mosquitto_sub ${where} (with your broker's own credentials) -t '${fleetWildcard(fleet)}' -v`,
     );
@@ -419,7 +407,7 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
         url: target.baseUrl,
         ...(opts.target.kind === 'sandbox' ? { mode: 'correct' } : {}),
       },
-      broker: { url: shownBrokerUrl, embedded: broker !== null },
+      broker: { url: fleetBroker.shownUrl, embedded: fleetBroker.embedded },
       crowd: planner.crowd(),
     });
     if (aborted) report.notes.push('the run was interrupted before its planned end');
