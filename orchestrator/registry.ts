@@ -15,7 +15,7 @@ export interface DeviceStatus {
   pid?: number;
   host?: string;
   metricsUrl?: string;
-  /** Estimated device clock minus ours at birth, ms (network delay included: an upper bound). */
+  /** Device clock at publish minus ours at receipt, ms: the clock offset less the one-way delivery delay. */
   clockOffsetMs?: number;
   births: number;
   lostAt?: number;

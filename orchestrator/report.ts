@@ -29,7 +29,7 @@ export interface DeviceSummary {
   up: boolean;
   /** How many times the device came online (more than 1: it was revived). */
   births: number;
-  /** Its clock minus the orchestrator's at birth, ms (plans carry absolute times). */
+  /** Its clock minus the orchestrator's at birth, ms, less the birth message's delivery delay. */
   clockOffsetMs: number | null;
   /** Operations the device performed (ok + declined + error + timeout), from the journal. */
   performed: number;
