@@ -120,6 +120,9 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
     });
     cleanups.push(() => fleetBroker.close());
     const { mqtt, token, tokenFile } = fleetBroker;
+    // An outage of the broker is survivable (plans and results queue on both sides) but never silent.
+    mqtt.on('offline', () => log(`lost the MQTT broker ${fleetBroker.shownUrl}; reconnecting…`));
+    mqtt.on('connect', () => log(`MQTT broker ${fleetBroker.shownUrl} is back`));
     const brokerUrl = fleetBroker.url;
 
     if (opts.target.kind === 'sandbox') {

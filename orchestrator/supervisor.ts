@@ -6,7 +6,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
+import { type ErrorCode, ErrorCodes, GhostfleetError } from '../contract/errors.js';
 import type { DeviceConfigInput } from '../devices/config.js';
 import type { ChildMessage, ParentMessage } from '../devices/host-ipc.js';
 
@@ -105,9 +105,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           resolve();
         } else if (message.type === 'failed') {
           clearTimeout(timer);
+          // Keep the device's own code (a missing reader, a bad profile): it decides the exit code.
+          const known = (Object.values(ErrorCodes) as string[]).includes(message.code);
           reject(
             new GhostfleetError(
-              ErrorCodes.DeviceStartFailed,
+              known ? (message.code as ErrorCode) : ErrorCodes.DeviceStartFailed,
               `device host ${hostId} failed to start: ${message.message}`,
               { details: message.details },
             ),

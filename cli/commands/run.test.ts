@@ -83,4 +83,18 @@ describe('ghostfleet run refuses bad input clearly', () => {
     expect(broker.code, broker.err).toBe(3);
     expect(broker.err).toMatch(/cannot reach MQTT broker/);
   });
+
+  it('names a physical reader that is not there (exit 3), before any arrival', async () => {
+    const { code, err } = await run([
+      '--device',
+      `door-2=serial:${join(dir, 'no-such-tty')}`,
+      '--wallets',
+      '50',
+      '--duration',
+      '5s',
+      '--no-progress',
+    ]);
+    expect(code, err).toBe(3);
+    expect(err).toMatch(/door-2 failed to start: cannot open serial reader .*no-such-tty/);
+  });
 });
