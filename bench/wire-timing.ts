@@ -33,31 +33,38 @@ async function measure(name: string, runs: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gf-wire-'));
   const pair = new SocatPair(join(dir, 'a'), join(dir, 'b'));
   await pair.start();
-  const writer = await open(pair.a, fsc.O_RDWR | fsc.O_NOCTTY);
-  const reader = await openReader({ input: 'serial', path: pair.b }, profile);
-  const emulator = createEmulator(profile, { rng: () => 0 });
-  // Framing overhead (prefix + suffix) of this profile, so the whole frame is 45 bytes.
-  const overhead = emulator.encode({ kind: 'qr', text: 'x' }).length - 1;
-  const text = 'ghostsession:wallet_test_42:g:v:e:1'.padEnd(45 - overhead, 'x');
-  const bytes = emulator.encode({ kind: 'qr', text }).length;
-  // First byte's deadline to the last byte's: what the reader can observe of the wire time.
-  const theory = wireMs(profile, bytes) - wireMs(profile, 1);
-  const frameMs = wireMs(profile, bytes);
   const measured: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    // A different text each time: the reader suppresses the same code within its same-code delay.
-    const t = `${text.slice(0, -3)}${String(i).padStart(3, '0')}`;
-    const frame = new Promise<ReaderFrame>((resolve) => reader.once('frame', resolve));
-    await emulator.present({ kind: 'qr', text: t }, async (chunk) => {
-      await writer.write(chunk);
-    });
-    const f = await frame;
-    measured.push(f.completeAt - f.firstByteAt);
+  let theory = 0;
+  let frameMs = 0;
+  let bytes = 0;
+  try {
+    const writer = await open(pair.a, fsc.O_RDWR | fsc.O_NOCTTY);
+    const reader = await openReader({ input: 'serial', path: pair.b }, profile);
+    const emulator = createEmulator(profile, { rng: () => 0 });
+    // Framing overhead (prefix + suffix) of this profile, so the whole frame is 45 bytes.
+    const overhead = emulator.encode({ kind: 'qr', text: 'x' }).length - 1;
+    const text = 'ghostsession:wallet_test_42:g:v:e:1'.padEnd(45 - overhead, 'x');
+    bytes = emulator.encode({ kind: 'qr', text }).length;
+    // First byte's deadline to the last byte's: what the reader can observe of the wire time.
+    theory = wireMs(profile, bytes) - wireMs(profile, 1);
+    frameMs = wireMs(profile, bytes);
+    for (let i = 0; i < runs; i++) {
+      // A different text each time: the reader suppresses the same code within its same-code delay.
+      const t = `${text.slice(0, -3)}${String(i).padStart(3, '0')}`;
+      const frame = new Promise<ReaderFrame>((resolve) => reader.once('frame', resolve));
+      await emulator.present({ kind: 'qr', text: t }, async (chunk) => {
+        await writer.write(chunk);
+      });
+      const f = await frame;
+      measured.push(f.completeAt - f.firstByteAt);
+    }
+    await reader.close();
+    await writer.close();
+  } finally {
+    // A socat left running would hold the pty links: stop it whatever happened.
+    await pair.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
-  await reader.close();
-  await writer.close();
-  await pair.stop();
-  rmSync(dir, { recursive: true, force: true });
   measured.sort((a, b) => a - b);
   const median = quantile(measured, 0.5);
   console.log(
