@@ -278,16 +278,15 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
         mqtt.publish(deviceTopic(fleet, device, 'plan'), encodePayload(plan), { qos: 1 });
       },
     });
-    const publishRunState = (state: RunState) =>
-      mqtt.publishAsync(runStateTopic(fleet), encodePayload(state), { qos: 1, retain: true });
+    const publishRunState = (endsAt = planner.endsAt) => {
+      const state: RunState = { phase, runId, scenario: scenario.name, startedAt: startAt, endsAt };
+      return mqtt.publishAsync(runStateTopic(fleet), encodePayload(state), {
+        qos: 1,
+        retain: true,
+      });
+    };
     phase = 'running';
-    await publishRunState({
-      phase,
-      runId,
-      scenario: scenario.name,
-      startedAt: startAt,
-      endsAt: planner.endsAt,
-    });
+    await publishRunState();
     opts.onReady?.({
       runId,
       fleet,
@@ -352,13 +351,7 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
 
     // 5. Drain: patrons still in line or in flight get their answer, within a bound.
     phase = 'draining';
-    await publishRunState({
-      phase,
-      runId,
-      scenario: scenario.name,
-      startedAt: startAt,
-      endsAt: planner.endsAt,
-    });
+    await publishRunState();
     const drainMs = aborted ? 2000 : scenario.dropDeadline + (opts.timeoutMs ?? 10_000) + 20_000;
     const drainUntil = now() + drainMs;
     const owed = activeJournal.pending();
@@ -376,13 +369,7 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
     if (unserved > 0) log(`${unserved} events were still owed when the run ended: unserved`);
     phase = aborted ? 'aborted' : 'done';
     const endedAt = now();
-    await publishRunState({
-      phase,
-      runId,
-      scenario: scenario.name,
-      startedAt: startAt,
-      endsAt: endedAt,
-    });
+    await publishRunState(endedAt);
     updateUp();
     const devices = registry.all().map((d) => ({
       id: d.id,

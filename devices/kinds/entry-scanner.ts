@@ -1,14 +1,13 @@
 /** The entry scanner at a door: read the patron's credential, ask GhostPass, show the decision. */
 
-import { readCredential } from './read-credential.js';
+import { presentedWallet } from './read-credential.js';
 import { fromApi, type KindHandler } from './types.js';
 
 export const entryScanner: KindHandler = {
   async serve(event, ctx, read) {
-    const { started, wallet, method } = read ?? (await readCredential(event, ctx));
-    if (wallet === null || wallet !== event.wallet.binding) {
-      return { outcome: 'error', code: 'reader_mismatch', started, decided: ctx.now() };
-    }
+    const presented = await presentedWallet(event, ctx, read);
+    if ('refused' in presented) return presented.refused;
+    const { started, wallet, method } = presented;
     const res = await ctx.client.entryScan({
       walletBindingId: wallet,
       fingerprint: event.wallet.fingerprint,

@@ -1,16 +1,15 @@
 /** A concession POS terminal: the cart is rung up, the patron presents the wallet, GhostPass charges it. */
 
-import { readCredential } from './read-credential.js';
+import { presentedWallet } from './read-credential.js';
 import { fromApi, type KindHandler } from './types.js';
 
 export const posTerminal: KindHandler = {
   async serve(event, ctx, read) {
     const cart = event.cart;
     if (!cart) return { outcome: 'error', code: 'no_cart', decided: ctx.now() };
-    const { started, wallet, method } = read ?? (await readCredential(event, ctx));
-    if (wallet === null || wallet !== event.wallet.binding) {
-      return { outcome: 'error', code: 'reader_mismatch', started, decided: ctx.now() };
-    }
+    const presented = await presentedWallet(event, ctx, read);
+    if ('refused' in presented) return presented.refused;
+    const { started, wallet, method } = presented;
     const res = await ctx.client.purchase({
       walletBindingId: wallet,
       fingerprint: event.wallet.fingerprint,

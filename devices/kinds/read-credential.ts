@@ -9,7 +9,7 @@ import type { Credential } from '../framing/credential.js';
 import type { ReaderFrame } from '../inputs/reader.js';
 import { ghostSessionText, walletFromQrText } from './credential.js';
 import { uidForWallet, walletForUid } from './nfc-registry.js';
-import type { ServeContext } from './types.js';
+import type { ServeContext, Served } from './types.js';
 
 export interface ReadCredential {
   /** Reader frame complete (or now, for a device without a reader). */
@@ -52,4 +52,27 @@ export async function readCredential(event: PlanEvent, ctx: ServeContext): Promi
     };
   }
   return credentialFromFrame(await reader.present(credential));
+}
+
+/**
+ * The credential read by the reader (or given: a physical scan), checked against the patron the plan
+ * expected: a frame naming nobody, or somebody else, is refused before GhostPass is asked.
+ */
+export async function presentedWallet(
+  event: PlanEvent,
+  ctx: ServeContext,
+  read?: ReadCredential,
+): Promise<(ReadCredential & { wallet: string }) | { refused: Served }> {
+  const c = read ?? (await readCredential(event, ctx));
+  if (c.wallet === null || c.wallet !== event.wallet.binding) {
+    return {
+      refused: {
+        outcome: 'error',
+        code: 'reader_mismatch',
+        started: c.started,
+        decided: ctx.now(),
+      },
+    };
+  }
+  return { ...c, wallet: c.wallet };
 }

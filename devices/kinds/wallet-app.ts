@@ -49,40 +49,32 @@ export const walletApp: KindHandler = {
       fingerprint,
     });
     const hook = await ctx.client.deliverWebhook(raw, signStripePayload(raw, secret));
-    if (hook.kind !== 'ok') {
-      return { ...fromApi(hook, ctx.now()), sent, started, sessionId, wallet: walletBindingId };
-    }
+    // What every answer from here on carries.
+    const flow = { sent, started, sessionId, wallet: walletBindingId };
+    if (hook.kind !== 'ok') return { ...fromApi(hook, ctx.now()), ...flow };
 
     const want = before.body.balance_cents + amount;
     const deadline = ctx.now() + CREDIT_DEADLINE_MS;
     for (;;) {
       const poll = await ctx.client.balance(fingerprint);
-      if (poll.kind !== 'ok') {
-        return { ...fromApi(poll, ctx.now()), sent, started, sessionId, wallet: walletBindingId };
-      }
+      if (poll.kind !== 'ok') return { ...fromApi(poll, ctx.now()), ...flow };
       if (poll.body.balance_cents >= want) {
         return {
+          ...flow,
           outcome: 'ok',
           status: poll.status,
-          sent,
           responded: poll.responded,
           decided: ctx.now(),
-          started,
-          sessionId,
-          wallet: walletBindingId,
           chargedCents: -amount,
         };
       }
       if (ctx.now() > deadline) {
         return {
+          ...flow,
           outcome: 'timeout',
           code: 'credit_not_seen',
-          sent,
           responded: poll.responded,
           decided: ctx.now(),
-          started,
-          sessionId,
-          wallet: walletBindingId,
         };
       }
       await ctx.sleep(POLL_INTERVAL_MS);
