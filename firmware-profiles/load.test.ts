@@ -32,18 +32,20 @@ describe('firmware profiles', () => {
     await rm(tmp, { recursive: true, force: true });
   });
 
-  it('lists the six shipped profiles, all valid', async () => {
+  it('lists the seven shipped profiles, all valid', async () => {
     const list = await listProfiles();
     expect(list.map((p) => p.name)).toEqual([
       'hid-keyboard-qr',
       'hid-pos-qr',
       'nfc-keyboard-uid',
+      'pn532-ndef',
       'pn532-uart',
       'rs232-aim-qr',
       'usb-cdc-qr',
     ]);
     expect(list.filter((p) => p.transport === 'hid').map((p) => p.name)).toHaveLength(3);
     expect(list.find((p) => p.name === 'pn532-uart')?.credential).toBe('nfc-uid');
+    expect(list.find((p) => p.name === 'pn532-ndef')?.credential).toBe('nfc-ndef');
     for (const p of list) expect(p.file.endsWith(`${p.name}.json`)).toBe(true);
   });
 
@@ -105,6 +107,34 @@ describe('firmware profiles', () => {
     await writeFile(file, JSON.stringify({ ...good, framing: { ...good.framing, aim: false } }));
     const err2 = await failure(loadProfile(file));
     expect(err2.details).toEqual([`${file}: framing.aim: the prefix is an AIM id: set aim: true`]);
+  });
+
+  it('pn532 carries nfc-uid or nfc-ndef; nfc-ndef needs pn532 framing and names its tag', async () => {
+    const ndef = requireTransport(await loadProfile('pn532-ndef'), 'serial');
+    expect(ndef.framing).toEqual({ kind: 'pn532', tag: 'ntag215' });
+    expect(ndef.serial).toEqual({ baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1 });
+    const write = async (name: string, data: unknown) => {
+      const file = join(tmp, `${name}.json`);
+      await writeFile(file, JSON.stringify(data));
+      return file;
+    };
+    const noTag = await write('ndef-no-tag', { ...ndef, framing: { kind: 'pn532' } });
+    expect((await failure(loadProfile(noTag))).details).toEqual([
+      `${noTag}: framing.tag: an nfc-ndef profile names its tag: one of ntag213, ntag215, ntag216`,
+    ]);
+    const uidTag = await write('uid-tag', { ...ndef, credential: 'nfc-uid' });
+    expect((await failure(loadProfile(uidTag))).details).toEqual([
+      `${uidTag}: framing.tag: tag is only for nfc-ndef profiles`,
+    ]);
+    const line = await write('ndef-line', {
+      ...ndef,
+      framing: { kind: 'line', prefix: '', aim: false, suffix: 'CR' },
+    });
+    expect((await failure(loadProfile(line))).details).toEqual([
+      `${line}: framing.kind: nfc-ndef records are read through a PN532: framing kind must be "pn532"`,
+    ]);
+    const badTag = await write('bad-tag', { ...ndef, framing: { kind: 'pn532', tag: 'mifare' } });
+    expect((await failure(loadProfile(badTag))).details[0]).toMatch(/: framing\.tag: /);
   });
 
   it('loads the HID profiles with their report format, poll interval and UID format', async () => {

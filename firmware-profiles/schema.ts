@@ -61,7 +61,15 @@ export const LineFramingSchema = z
     }
   });
 
-export const Pn532FramingSchema = z.strictObject({ kind: z.literal('pn532') });
+/** The NFC Forum Type 2 tags an NDEF profile models, by user memory (NTAG213/215/216 datasheet §8.5). */
+export const NDEF_TAGS = ['ntag213', 'ntag215', 'ntag216'] as const;
+export type NdefTag = (typeof NDEF_TAGS)[number];
+
+export const Pn532FramingSchema = z.strictObject({
+  kind: z.literal('pn532'),
+  /** nfc-ndef only: the tag the patron presents, which bounds the NDEF message it can carry. */
+  tag: z.enum(NDEF_TAGS).optional(),
+});
 
 export const FramingSchema = z.discriminatedUnion('kind', [LineFramingSchema, Pn532FramingSchema]);
 export type Framing = z.infer<typeof FramingSchema>;
@@ -119,11 +127,34 @@ export const SerialProfileSchema = z
     errors: ErrorModelSchema,
   })
   .superRefine((p, ctx) => {
-    if (p.framing.kind === 'pn532' && p.credential !== 'nfc-uid') {
+    // A PN532 reports a tag's UID (InListPassiveTarget) or reads its NDEF message (InDataExchange).
+    if (p.framing.kind === 'pn532' && p.credential === 'qr') {
       ctx.addIssue({
         code: 'custom',
         path: ['credential'],
-        message: 'pn532 framing carries InListPassiveTarget UIDs: credential must be "nfc-uid"',
+        message:
+          'pn532 framing carries InListPassiveTarget UIDs or NDEF records: credential must be "nfc-uid" or "nfc-ndef"',
+      });
+    }
+    if (p.credential === 'nfc-ndef') {
+      if (p.framing.kind !== 'pn532') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['framing', 'kind'],
+          message: 'nfc-ndef records are read through a PN532: framing kind must be "pn532"',
+        });
+      } else if (p.framing.tag === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['framing', 'tag'],
+          message: `an nfc-ndef profile names its tag: one of ${NDEF_TAGS.join(', ')}`,
+        });
+      }
+    } else if (p.framing.kind === 'pn532' && p.framing.tag !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['framing', 'tag'],
+        message: 'tag is only for nfc-ndef profiles',
       });
     }
   });

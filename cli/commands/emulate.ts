@@ -58,13 +58,14 @@ function credentialFor(
     }
     return { credential: { kind: 'nfc-uid', uid }, shown: `NFC UID ${uid}` };
   }
-  if (profile.credential === 'qr') {
-    return { credential: { kind: 'qr', text: qrTextFor(wallet, flags) }, shown: 'QR' };
+  if (profile.credential === 'nfc-ndef') {
+    // A tag (or phone) carrying the wallet's ghostsession string as an NDEF Text record.
+    return {
+      credential: { kind: 'nfc-ndef', text: qrTextFor(wallet, flags) },
+      shown: 'NFC NDEF text',
+    };
   }
-  throw new GhostfleetError(
-    ErrorCodes.BadArgument,
-    `profile ${profile.name} reads ${profile.credential} credentials, which emulate cannot produce yet`,
-  );
+  return { credential: { kind: 'qr', text: qrTextFor(wallet, flags) }, shown: 'QR' };
 }
 
 /** Without an error model every presentation reads first time: for bring-up of a new device. */

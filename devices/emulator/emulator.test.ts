@@ -4,8 +4,11 @@ import { loadProfile, requireTransport } from '../../firmware-profiles/load.js';
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
 import type { DecodedFrame } from '../framing/frame.js';
 import { createDecoder } from '../framing/index.js';
+import { inDataExchangeResponse, inListPassiveTargetResponse } from '../framing/pn532-frame.js';
 import { drawDecodeMs } from './decode-time.js';
 import { createEmulator } from './emulator.js';
+import { encodeRead, garble } from './encode.js';
+import { ndefTagUid, ndefTextCapacity } from './encode-ndef.js';
 import { mulberry32 } from './rng.js';
 import { wireMs, wirePlan } from './wire.js';
 
@@ -55,6 +58,118 @@ describe('encode', () => {
     expect(() => nfc.encode({ kind: 'nfc-uid', uid: 'abc' })).toThrow(/UID/);
     const qr = createEmulator(await loadProfile('usb-cdc-qr'));
     expect(() => qr.encode({ kind: 'qr', text: 'bad\r\n' })).toThrow(/printable ASCII/);
+  });
+});
+
+/** A ghostsession string as the sandbox makes them: uuid gateway, venue_<uuid>, event_<uuid>. */
+const UUID = '6f1c8d2e-0000-4000-8000-000000000001';
+const GS = `ghostsession:wallet_test_4999:${UUID}:venue_${UUID}:event_${UUID}:1`;
+
+describe('encode: a PN532 reading an NDEF Text record from an NTAG', () => {
+  it('is the target frame, then D5 41 00 + 16 bytes per READ of pages 4, 8, … to the terminator', async () => {
+    const em = createEmulator(await loadProfile('pn532-ndef'));
+    const bytes = em.encode({ kind: 'nfc-ndef', text: 'hi' });
+    // 03 09 | D1 01 05 54 02 "en" "hi" | FE, zero-padded to one 16-byte block.
+    const block = Buffer.from('0309D101055402656E6869FE00000000', 'hex');
+    expect(bytes).toEqual(
+      Buffer.concat([
+        inListPassiveTargetResponse(ndefTagUid('hi')),
+        inDataExchangeResponse(0, block),
+      ]),
+    );
+    expect(inDataExchangeResponse(0, block).subarray(0, 8).toString('hex')).toBe(
+      '0000ff13edd54100',
+    );
+
+    // 154 characters: TLV area 03 A1 + 161-byte message + FE = 164 bytes → 11 READs.
+    expect(GS).toHaveLength(154);
+    const long = em.encode({ kind: 'nfc-ndef', text: GS });
+    // Frames: 00 00 FF LEN LCS, body, DCS 00 — target body 15 bytes, each READ answer 19.
+    expect(long).toHaveLength(5 + 15 + 2 + 11 * (5 + 19 + 2));
+  });
+
+  it('derives a 7-byte NXP UID from the text, the same every time', () => {
+    expect(ndefTagUid(GS)).toMatch(/^04[0-9A-F]{12}$/);
+    expect(ndefTagUid(GS)).toBe(ndefTagUid(GS));
+    expect(ndefTagUid(GS)).not.toBe(ndefTagUid(`${GS}x`));
+  });
+
+  it('refuses text the tag cannot hold, empty or ill-formed text, and other credentials', async () => {
+    expect([
+      ndefTextCapacity('ntag213'),
+      ndefTextCapacity('ntag215'),
+      ndefTextCapacity('ntag216'),
+    ]).toEqual([134, 489, 873]);
+    const p = requireTransport(await loadProfile('pn532-ndef'), 'serial');
+    const ntag213: FirmwareProfile = { ...p, framing: { kind: 'pn532', tag: 'ntag213' } };
+    const em = createEmulator(ntag213);
+    expect(() => em.encode({ kind: 'nfc-ndef', text: 'x'.repeat(134) })).not.toThrow();
+    expect(() => em.encode({ kind: 'nfc-ndef', text: 'x'.repeat(135) })).toThrow(
+      /135 bytes of text do not fit an ntag213 \(144 bytes of user memory, at most 134/,
+    );
+    expect(() => em.encode({ kind: 'nfc-ndef', text: GS })).toThrow(GhostfleetError);
+    expect(() => createEmulator(p).encode({ kind: 'nfc-ndef', text: GS })).not.toThrow();
+    expect(() => em.encode({ kind: 'nfc-ndef', text: '' })).toThrow(/non-empty, well-formed/);
+    expect(() => em.encode({ kind: 'nfc-ndef', text: 'a\ud800b' })).toThrow(/well-formed/);
+    expect(() => em.encode({ kind: 'nfc-uid', uid: 'DEADBEEF' })).toThrow(/reads nfc-ndef/);
+    const uidReader = createEmulator(await loadProfile('pn532-uart'));
+    expect(() => uidReader.encode({ kind: 'nfc-ndef', text: 'hi' })).toThrow(/reads nfc-uid/);
+  });
+
+  it('decodes back through the profile decoder, long texts included', async () => {
+    const p = await loadProfile('pn532-ndef');
+    for (const text of [GS, 'é'.repeat(200), 'x'.repeat(ndefTextCapacity('ntag215'))]) {
+      const d = createDecoder(p);
+      const frames: DecodedFrame[] = [];
+      d.on('frame', (f: DecodedFrame) => frames.push(f));
+      d.resume();
+      d.write(createEmulator(p).encode({ kind: 'nfc-ndef', text }));
+      expect(frames).toEqual([{ kind: 'ndef', text, uid: ndefTagUid(text) }]);
+      expect(d.malformed).toBe(0);
+    }
+  });
+
+  it('every garbled byte of a tap is noticed: malformed, no text at all, the next tap decodes', async () => {
+    const p = await loadProfile('pn532-ndef');
+    const cred = { kind: 'nfc-ndef', text: GS } as const;
+    const { bytes: good, essential } = encodeRead(p, cred);
+    expect(essential).toBe(good.length); // GS's terminator shares the last block with its message
+    // A message ending on a block boundary: the READ of the terminator alone is not essential.
+    const boundary = encodeRead(p, { kind: 'nfc-ndef', text: 'x'.repeat(23) });
+    expect(boundary.bytes.length - boundary.essential).toBe(5 + 19 + 2);
+    // garble() picks i = 3 + floor(u · (essential − 3)): walk every i with three corruptions.
+    for (let i = 3; i < essential; i++) {
+      for (const x of [0x01, 0x80, 0xff]) {
+        const u = (i - 3 + 0.5) / (essential - 3);
+        const bad = garble(p, good, scripted(u, (x - 1 + 0.5) / 255), essential);
+        expect(bad[i]).toBe(good[i]! ^ x);
+        const d = createDecoder(p);
+        const frames: DecodedFrame[] = [];
+        d.on('frame', (f: DecodedFrame) => frames.push(f));
+        d.resume();
+        d.write(bad);
+        expect(frames, `byte ${i} ^ ${x}`).toEqual([]);
+        d.write(good);
+        expect(d.malformed, `byte ${i} ^ ${x}`).toBeGreaterThanOrEqual(1);
+        expect(frames).toEqual([{ kind: 'ndef', text: GS, uid: ndefTagUid(GS) }]);
+      }
+    }
+  });
+
+  it('a tap takes the tap time, then its bytes at 115200 8N1 against a fixed start', async () => {
+    const p = await loadProfile('pn532-ndef');
+    const clock = virtualClock();
+    const fixed = { ...p, timing: { ...p.timing, decode: { dist: 'fixed', ms: 60 } as const } };
+    const em = createEmulator(
+      withErrors(fixed, { noReadRate: 0, garbleRate: 0, duplicateRate: 0 }),
+      clock,
+    );
+    const start = clock.now();
+    const cred = { kind: 'nfc-ndef', text: GS } as const;
+    const r = await em.present(cred, () => undefined);
+    const n = em.encode(cred).length;
+    expect(r.lastByteAt - start).toBeCloseTo(60 + (n * 10_000) / 115200, 6);
+    expect(r.firstByteAt - start).toBe(61); // the first 1 ms tick after the tap time
   });
 });
 
@@ -163,7 +278,7 @@ describe('present', () => {
   });
 
   it('a garbled frame is reported malformed by the decoder, then the re-presentation decodes', async () => {
-    for (const name of ['rs232-aim-qr', 'usb-cdc-qr', 'pn532-uart']) {
+    for (const name of ['rs232-aim-qr', 'usb-cdc-qr', 'pn532-uart', 'pn532-ndef']) {
       const loaded = await loadProfile(name);
       // fixed decode time: the scripted rng then only feeds the error draws
       const p = {
@@ -173,7 +288,9 @@ describe('present', () => {
       const cred =
         p.credential === 'qr'
           ? ({ kind: 'qr', text: 'GP-123' } as const)
-          : ({ kind: 'nfc-uid', uid: '04A224B2C35E80' } as const);
+          : p.credential === 'nfc-ndef'
+            ? ({ kind: 'nfc-ndef', text: GS } as const)
+            : ({ kind: 'nfc-uid', uid: '04A224B2C35E80' } as const);
       const rng = mulberry32(3);
       for (let trial = 0; trial < 20; trial++) {
         const decoder = createDecoder(p);

@@ -11,7 +11,7 @@ import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
 import type { Credential } from '../framing/credential.js';
 import { drawDecodeMs } from './decode-time.js';
-import { encodeCredential, garble } from './encode.js';
+import { encodeCredential, encodeRead, garble } from './encode.js';
 import { wirePlan } from './wire.js';
 
 export type Sink = (chunk: Buffer) => void | Promise<void>;
@@ -81,7 +81,7 @@ export function createEmulator(profile: FirmwareProfile, opts: EmulatorOptions =
     profile,
     encode: (credential) => encodeCredential(profile, credential),
     async present(credential, sink) {
-      const frame = encodeCredential(profile, credential);
+      const { bytes: frame, essential } = encodeRead(profile, credential);
       const { noReadRate, garbleRate, duplicateRate } = profile.errors;
       let noReads = 0;
       let garbled = 0;
@@ -93,7 +93,7 @@ export function createEmulator(profile: FirmwareProfile, opts: EmulatorOptions =
         }
         if (rng() < garbleRate) {
           garbled++;
-          await send(garble(profile, frame, rng), sink);
+          await send(garble(profile, frame, rng, essential), sink);
           continue;
         }
         const timing = await send(frame, sink);

@@ -28,6 +28,9 @@ function bad(profile: HidProfile, text: string, why: string): GhostfleetError {
 /** What the reader transmits as text: the QR text, or an NFC wedge's 10 decimal digits. */
 function textOf(profile: HidProfile, credential: Credential): string {
   if (credential.kind === 'qr') return credential.text;
+  if (credential.kind === 'nfc-ndef') {
+    throw bad(profile, credential.text, 'HID readers do not read NDEF records');
+  }
   const format = profile.uidFormat;
   if (format === undefined) throw bad(profile, credential.uid, 'no uidFormat for an NFC UID');
   return uidToDecimal10(credential.uid, format.uidByteOrder);

@@ -3,5 +3,6 @@ export { drawDecodeMs } from './decode-time.js';
 export type { Emulator, EmulatorOptions, PresentResult, Sink } from './emulator.js';
 export { createEmulator, preciseNow } from './emulator.js';
 export { encodeCredential } from './encode.js';
+export { ndefTagUid, ndefTextCapacity } from './encode-ndef.js';
 export { mulberry32 } from './rng.js';
 export { bitsPerCharacter, wireMs, wirePlan } from './wire.js';

@@ -7,8 +7,10 @@ import { HID_POS_REPORT_SIZE, hidPosReports } from './hid-pos-report.js';
 import { charToKey, KEY_ENTER, MOD_LEFT_SHIFT } from './hid-usage-us.js';
 import { createDecoder } from './index.js';
 import { MAX_LINE_BYTES } from './line.js';
+import { ndefTextMessage } from './ndef.js';
 import { MAX_PN532_BODY } from './pn532.js';
-import { inListPassiveTargetResponse } from './pn532-frame.js';
+import { inDataExchangeResponse, inListPassiveTargetResponse } from './pn532-frame.js';
+import { MAX_TAG_USER_BYTES, ndefTlvArea } from './type2-tag.js';
 
 const base = {
   transport: 'serial',
@@ -54,6 +56,18 @@ function typed(text: string): Buffer {
  */
 const keyboardResync = Buffer.concat([report(MOD_LEFT_SHIFT), report(0), typed('')]);
 
+/** A PN532 reading an NTAG whose user memory holds `text` as an NDEF Text record. */
+function ndefTap(text: string): Buffer {
+  const area = ndefTlvArea(ndefTextMessage(text));
+  const memory = Buffer.alloc(Math.ceil(area.length / 16) * 16);
+  area.copy(memory);
+  const frames = [inListPassiveTargetResponse('04A224B2C35E80')];
+  for (let i = 0; i < memory.length; i += 16) {
+    frames.push(inDataExchangeResponse(0x00, memory.subarray(i, i + 16)));
+  }
+  return Buffer.concat(frames);
+}
+
 const cases: {
   profile: FirmwareProfile;
   resync: Buffer;
@@ -92,6 +106,20 @@ const cases: {
     valid: inListPassiveTargetResponse('04A224B2C35E80'),
     expected: { kind: 'uid', uid: '04A224B2C35E80' },
     maxHeld: MAX_PN532_BODY + 10,
+  },
+  {
+    profile: {
+      ...base,
+      name: 'f-pn532-ndef',
+      credential: 'nfc-ndef',
+      serial: { ...base.serial, baudRate: 115200 },
+      framing: { kind: 'pn532', tag: 'ntag215' },
+    },
+    resync: Buffer.alloc(0),
+    valid: ndefTap('ghostsession:wallet_test_5:g:v:e:1'),
+    expected: { kind: 'ndef', text: 'ghostsession:wallet_test_5:g:v:e:1', uid: '04A224B2C35E80' },
+    // a partial frame, plus a tag session's UID and user memory
+    maxHeld: MAX_PN532_BODY + 10 + 7 + MAX_TAG_USER_BYTES,
   },
   {
     profile: {

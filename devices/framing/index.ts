@@ -5,6 +5,7 @@ import { HidKeyboardDecoder } from './hid-keyboard.js';
 import { HidPosDecoder } from './hid-pos.js';
 import { LineDecoder } from './line.js';
 import { Pn532Decoder } from './pn532.js';
+import { Pn532NdefDecoder } from './pn532-ndef.js';
 
 export type { Credential } from './credential.js';
 export { credentialKey, frameToCredential, readableCredential } from './credential.js';
@@ -23,6 +24,6 @@ export function createDecoder(profile: FirmwareProfile): FrameDecoder {
     case 'line':
       return new LineDecoder(profile.framing);
     case 'pn532':
-      return new Pn532Decoder();
+      return profile.credential === 'nfc-ndef' ? new Pn532NdefDecoder() : new Pn532Decoder();
   }
 }

@@ -13,6 +13,12 @@ export const TFI_TO_PN532 = 0xd4;
 /** §7.3.5: InListPassiveTarget is command 4A; its response code is 4B. */
 export const IN_LIST_PASSIVE_TARGET = 0x4a;
 export const IN_LIST_PASSIVE_TARGET_RESPONSE = 0x4b;
+/**
+ * §7.3.8: InDataExchange (40) sends Tg + a command to the target; its response is
+ * `D5 41 Status DataIn…`, Status 0x00 = success (§7.1 error codes in bits 5..0, bit 6 MI, bit 7 NAD).
+ */
+export const IN_DATA_EXCHANGE = 0x40;
+export const IN_DATA_EXCHANGE_RESPONSE = 0x41;
 
 /** Builds a normal information frame around `tfi + data`. */
 export function informationFrame(tfi: number, data: readonly number[] | Buffer): Buffer {
@@ -50,4 +56,9 @@ export function inListPassiveTargetResponse(uidHex: string): Buffer {
     uid.length,
     ...uid,
   ]);
+}
+
+/** An InDataExchange response frame (§7.3.8): `D5 41 status data…`. */
+export function inDataExchangeResponse(status: number, data: readonly number[] | Buffer): Buffer {
+  return informationFrame(TFI_FROM_PN532, [IN_DATA_EXCHANGE_RESPONSE, status & 0xff, ...data]);
 }

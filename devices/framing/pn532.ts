@@ -122,9 +122,12 @@ export class Pn532Decoder extends FrameDecoder {
       this.reject(`unexpected TFI ${hex(tfi)}`);
       return;
     }
-    // Responses to other commands (SAMConfiguration, GetFirmwareVersion…) are not scans.
-    if (body[1] !== IN_LIST_PASSIVE_TARGET_RESPONSE) return;
+    if (body[1] !== IN_LIST_PASSIVE_TARGET_RESPONSE) {
+      this.onResponse(body);
+      return;
+    }
     const targets = body[2] ?? 0;
+    const uids: string[] = [];
     let i = 3;
     for (let t = 0; t < targets; t++) {
       // 106 kbps type A target data: Tg SENS_RES(2) SEL_RES NFCIDLength NFCID1 [ATS]
@@ -138,16 +141,29 @@ export class Pn532Decoder extends FrameDecoder {
         this.reject(`NFCID1 length ${idLen} is not 4, 7 or 10`);
         return;
       }
-      const uid = body
-        .subarray(i + 5, i + 5 + idLen)
-        .toString('hex')
-        .toUpperCase();
+      uids.push(
+        body
+          .subarray(i + 5, i + 5 + idLen)
+          .toString('hex')
+          .toUpperCase(),
+      );
       i += 5 + idLen;
       // SEL_RES bit 6 set: ISO/IEC 14443-4 compliant, an ATS follows (its first byte is its length).
       if (selRes & 0x20 && i < body.length) i += Math.max(1, body[i]!);
-      this.accept({ kind: 'uid', uid });
     }
+    this.onTargets(uids);
   }
+
+  /** Targets in the field (an InListPassiveTarget response, NbTg may be 0): each UID is a scan. */
+  protected onTargets(uids: readonly string[]): void {
+    for (const uid of uids) this.accept({ kind: 'uid', uid });
+  }
+
+  /**
+   * A valid D5 frame answering any other command (`body` = TFI, response code, data). Responses
+   * to SAMConfiguration, GetFirmwareVersion… are not scans: ignored here.
+   */
+  protected onResponse(_body: Buffer): void {}
 
   protected finish(): void {
     if (this.pending.indexOf(PREAMBLE) >= 0) this.reject('incomplete frame at end of input');

@@ -11,6 +11,7 @@ import { ErrorCodes, isGhostfleetError } from '../../contract/errors.js';
 import { loadProfile, requireTransport } from '../../firmware-profiles/load.js';
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
 import { createEmulator } from '../emulator/emulator.js';
+import { wireMs } from '../emulator/wire.js';
 import { type Credential, readableCredential } from '../framing/credential.js';
 import { createReader, type Reader, type ReaderFrame } from './reader.js';
 import {
@@ -34,7 +35,7 @@ const SUITE = {
   serial: {
     bytes: 'rs232-aim-qr',
     reopen: 'usb-cdc-qr',
-    roundTrip: ['usb-cdc-qr', 'rs232-aim-qr', 'pn532-uart'],
+    roundTrip: ['usb-cdc-qr', 'rs232-aim-qr', 'pn532-uart', 'pn532-ndef'],
     dedupe: 'usb-cdc-qr',
     garbage: { profile: 'pn532-uart', reason: 'garbage byte 0x13 outside a frame' },
     unplug: 'rs232-aim-qr',
@@ -52,7 +53,12 @@ const SUITE = {
 const credentialFor = (p: FirmwareProfile): Credential =>
   p.credential === 'qr'
     ? { kind: 'qr', text: 'GP-WALLET-7f3a9c' }
-    : { kind: 'nfc-uid', uid: '04A224B2C35E80' };
+    : p.credential === 'nfc-ndef'
+      ? {
+          kind: 'nfc-ndef',
+          text: 'ghostsession:wallet_test_7:6f1c8d2e-0000-4000-8000-000000000001:venue_1:event_1:1',
+        }
+      : { kind: 'nfc-uid', uid: '04A224B2C35E80' };
 
 /** Error-free, fixed-decode copy: the contract is about bytes and timing, not the error model. */
 function clean(p: FirmwareProfile, decodeMs = 0): FirmwareProfile {
@@ -153,6 +159,14 @@ for (const h of harnesses) {
           );
         } else {
           expect(f.completeAt).toBeGreaterThanOrEqual(sent.lastByteAt);
+        }
+        if (p.credential === 'nfc-ndef' && h.name === 'virtual-serial') {
+          // The frame spans the whole tap (target + READ answers), not just the last answer
+          // (≈15 ms at 115200 baud; the last answer alone is ≈2 ms). Only where delivery is
+          // synchronous: a pty may bunch bytes.
+          const tapMs = wireMs(p, createEmulator(p).encode(cred).length);
+          expect(tapMs).toBeGreaterThan(10);
+          expect(f.completeAt - f.firstByteAt).toBeGreaterThan(tapMs / 2);
         }
         expect(reader.counts).toMatchObject({ ok: 1, malformed: 0 });
       });

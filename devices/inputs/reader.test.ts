@@ -32,7 +32,7 @@ describe('openReader (virtual-serial)', () => {
   });
 
   it('survives the error model: no-reads, garbles and duplicates are counted, every scan served', async () => {
-    for (const name of ['usb-cdc-qr', 'rs232-aim-qr', 'pn532-uart']) {
+    for (const name of ['usb-cdc-qr', 'rs232-aim-qr', 'pn532-uart', 'pn532-ndef']) {
       const p = fast(await loadProfile(name), {
         noReadRate: 0.3,
         garbleRate: 0.3,
@@ -46,7 +46,9 @@ describe('openReader (virtual-serial)', () => {
         const cred: Credential =
           p.credential === 'qr'
             ? { kind: 'qr', text: `GP-${i}` }
-            : { kind: 'nfc-uid', uid: `04A224B2C35E${(0x10 + i).toString(16).toUpperCase()}` };
+            : p.credential === 'nfc-ndef'
+              ? { kind: 'nfc-ndef', text: `ghostsession:wallet_test_${i}:g:v:e:1` }
+              : { kind: 'nfc-uid', uid: `04A224B2C35E${(0x10 + i).toString(16).toUpperCase()}` };
         const f = await reader.present!(cred);
         expect(f.credential).toEqual(cred);
       }
