@@ -182,7 +182,10 @@ function addHardwareCommands(
       .requiredOption('--wallet <id>', 'the wallet presented, e.g. wallet_test_42')
       .option('--count <n>', 'number of scans', '1')
       .option('--interval <time>', 'time between scan starts (500ms, 1s, 2m)', '1s')
-      .option('--nfc', "present the wallet's NFC wristband UID (needs an NFC profile: pn532-uart)")
+      .option(
+        '--nfc',
+        'present the wallet over NFC (needs an NFC profile: pn532-uart and nfc-keyboard-uid tap its wristband UID, pn532-ndef its ghostsession NDEF record)',
+      )
       .option('--sequence', 'scan consecutive wallets (wallet_test_42, 43, ...) instead of one')
       .option('--seed <n>', "seed of the profile's decode-time and error draws")
       .option(

@@ -1,6 +1,6 @@
 /**
  * Every firmware profile in one fleet: QR imagers over USB-CDC and RS-232, a HID POS scanner, a
- * keyboard-wedge scanner, a PN532 NFC module and an NFC keyboard wedge, each device's scans going
+ * keyboard-wedge scanner, a PN532 NFC module (wristband UIDs, and NDEF Text records) and an NFC keyboard wedge, each device's scans going
  * through that profile's bytes, timing and decoder. NFC taps resolve through the wristband registry
  * and reach GhostPass as `interaction_method: "NFC"`.
  */
@@ -27,6 +27,7 @@ describe('a fleet of every reader profile', () => {
       ['concession-2', 'hid-keyboard-qr', 'virtual-hid'],
       ['concession-3', 'nfc-keyboard-uid', 'virtual-hid'],
       ['concession-4', 'usb-cdc-qr', 'virtual-serial'],
+      ['door-3', 'pn532-ndef', 'virtual-serial'],
     ];
     const scenario: Scenario = {
       ...demo,
@@ -35,12 +36,21 @@ describe('a fleet of every reader profile', () => {
       arrivals: 'constant',
       crowd: { ...demo.crowd, wallets: 300, maxInside: 150, walletCooldown: 5000 },
       operations: { ...demo.operations, funding: { ...demo.operations.funding, perMinute: 0 } },
-      devices: demo.devices
-        .filter((d) => d.kind !== 'wallet-app')
-        .map((d) => {
-          const [, profile, input] = layout.find(([id]) => id === d.id) as (typeof layout)[number];
-          return { ...d, profile, input };
-        }),
+      // door-3 (a phone or tag presenting the ghostsession string as an NDEF Text record) stands
+      // at the first entry gateway beside door-1.
+      devices: [
+        ...demo.devices.filter((d) => d.kind !== 'wallet-app'),
+        {
+          id: 'door-3',
+          kind: 'entry-scanner' as const,
+          profile: '',
+          input: 'virtual-serial' as const,
+          lanes: 1,
+        },
+      ].map((d) => {
+        const [, profile, input] = layout.find(([id]) => id === d.id) as (typeof layout)[number];
+        return { ...d, profile, input };
+      }),
     };
     try {
       const logs: string[] = [];
@@ -60,7 +70,7 @@ describe('a fleet of every reader profile', () => {
       expect(report.operations.concession.outcomes.error, logs.join('\n')).toBe(0);
       expect(report.operations.entry.outcomes.ok).toBeGreaterThan(0);
 
-      // door-1 (PN532) taps are NFC, door-2 (HID POS, QR) scans are QR.
+      // door-1 (PN532 UID) and door-3 (PN532 NDEF) taps are NFC, door-2 (HID POS, QR) scans are QR.
       const entries = await sandbox.db.query<{
         gateway_id: string;
         interaction_method: string;

@@ -23,9 +23,15 @@ export interface ReadCredential {
 /** What the device's app logic makes of a decoded frame. */
 export function credentialFromFrame(frame: ReaderFrame): ReadCredential {
   const c = frame.credential;
-  return c.kind === 'qr'
-    ? { started: frame.completeAt, wallet: walletFromQrText(c.text), method: 'QR' }
-    : { started: frame.completeAt, wallet: walletForUid(c.uid), method: 'NFC' };
+  switch (c.kind) {
+    case 'qr':
+      return { started: frame.completeAt, wallet: walletFromQrText(c.text), method: 'QR' };
+    case 'nfc-ndef':
+      // A tag or phone presenting the same ghostsession string as an NDEF Text record.
+      return { started: frame.completeAt, wallet: walletFromQrText(c.text), method: 'NFC' };
+    case 'nfc-uid':
+      return { started: frame.completeAt, wallet: walletForUid(c.uid), method: 'NFC' };
+  }
 }
 
 export async function readCredential(event: PlanEvent, ctx: ServeContext): Promise<ReadCredential> {
@@ -42,7 +48,7 @@ export async function readCredential(event: PlanEvent, ctx: ServeContext): Promi
     credential = { kind: 'nfc-uid', uid };
   } else {
     credential = {
-      kind: 'qr',
+      kind: reader.profile.credential === 'nfc-ndef' ? 'nfc-ndef' : 'qr',
       text: ghostSessionText({
         walletBindingId: event.wallet.binding,
         gatewayId: ctx.config.target.gatewayId ?? '',
