@@ -5,7 +5,7 @@
  */
 import type { SerialPort, SerialPortMock } from 'serialport';
 
-type AnyPort = SerialPort | SerialPortMock;
+export type AnyPort = SerialPort | SerialPortMock;
 
 export interface PortCallbacks {
   data: ((chunk: Buffer) => void)[];
@@ -37,4 +37,36 @@ export function closePort(port: AnyPort): Promise<void> {
     }
     port.close(() => resolve());
   });
+}
+
+/**
+ * What a real and a virtual serial binding share: the callbacks, the open port, and a close that
+ * is never reported as a loss. Subclasses open their kind of port and `attach` it.
+ */
+export abstract class PortBindingBase<P extends AnyPort> {
+  protected port: P | undefined;
+  private closing = false;
+  private readonly cbs: PortCallbacks = { data: [], closed: [] };
+
+  protected attach(port: P): void {
+    this.closing = false;
+    wirePort(port, this.cbs, () => this.closing);
+    this.port = port;
+  }
+
+  async close(): Promise<void> {
+    const port = this.port;
+    if (!port) return;
+    this.closing = true;
+    this.port = undefined;
+    await closePort(port);
+  }
+
+  onData(cb: (chunk: Buffer) => void): void {
+    this.cbs.data.push(cb);
+  }
+
+  onClose(cb: (err?: Error) => void): void {
+    this.cbs.closed.push(cb);
+  }
 }

@@ -7,19 +7,18 @@ import type { SerialPort } from 'serialport';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import type { SerialSettings } from '../../firmware-profiles/schema.js';
 import type { ReaderBinding } from './binding.js';
-import { closePort, openPort, type PortCallbacks, wirePort } from './serial-port-events.js';
+import { openPort, PortBindingBase } from './serial-port-events.js';
 
-export class SerialBinding implements ReaderBinding {
+export class SerialBinding extends PortBindingBase<SerialPort> implements ReaderBinding {
   readonly input = 'serial';
   readonly source = 'physical' as const;
-  private port: SerialPort | undefined;
-  private closing = false;
-  private readonly cbs: PortCallbacks = { data: [], closed: [] };
 
   constructor(
     readonly path: string,
     private readonly serial: SerialSettings,
-  ) {}
+  ) {
+    super();
+  }
 
   async open(): Promise<void> {
     let port: SerialPort;
@@ -34,24 +33,6 @@ export class SerialBinding implements ReaderBinding {
         { cause: err },
       );
     }
-    this.closing = false;
-    wirePort(port, this.cbs, () => this.closing);
-    this.port = port;
-  }
-
-  async close(): Promise<void> {
-    const port = this.port;
-    if (!port) return;
-    this.closing = true;
-    this.port = undefined;
-    await closePort(port);
-  }
-
-  onData(cb: (chunk: Buffer) => void): void {
-    this.cbs.data.push(cb);
-  }
-
-  onClose(cb: (err?: Error) => void): void {
-    this.cbs.closed.push(cb);
+    this.attach(port);
   }
 }

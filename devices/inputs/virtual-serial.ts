@@ -9,24 +9,25 @@ import { SerialPortMock } from 'serialport';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import type { SerialSettings } from '../../firmware-profiles/schema.js';
 import type { VirtualReaderBinding } from './binding.js';
-import { closePort, openPort, type PortCallbacks, wirePort } from './serial-port-events.js';
+import { openPort, PortBindingBase } from './serial-port-events.js';
 
 export function virtualSerialPath(deviceId: string): string {
   return `/dev/ghostfleet/${deviceId}`;
 }
 
-export class VirtualSerialBinding implements VirtualReaderBinding {
+export class VirtualSerialBinding
+  extends PortBindingBase<SerialPortMock>
+  implements VirtualReaderBinding
+{
   readonly input = 'virtual-serial';
   readonly source = 'virtual' as const;
   readonly path: string;
-  private port: SerialPortMock | undefined;
-  private closing = false;
-  private readonly cbs: PortCallbacks = { data: [], closed: [] };
 
   constructor(
     deviceId: string,
     private readonly serial: SerialSettings,
   ) {
+    super();
     this.path = virtualSerialPath(deviceId);
   }
 
@@ -46,9 +47,7 @@ export class VirtualSerialBinding implements VirtualReaderBinding {
         { cause: err },
       );
     }
-    this.closing = false;
-    wirePort(port, this.cbs, () => this.closing);
-    this.port = port;
+    this.attach(port);
   }
 
   readerSide(chunk: Buffer): void {
@@ -60,21 +59,5 @@ export class VirtualSerialBinding implements VirtualReaderBinding {
       );
     }
     inner.emitData(chunk);
-  }
-
-  async close(): Promise<void> {
-    const port = this.port;
-    if (!port) return;
-    this.closing = true;
-    this.port = undefined;
-    await closePort(port);
-  }
-
-  onData(cb: (chunk: Buffer) => void): void {
-    this.cbs.data.push(cb);
-  }
-
-  onClose(cb: (err?: Error) => void): void {
-    this.cbs.closed.push(cb);
   }
 }
