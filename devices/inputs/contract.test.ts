@@ -80,15 +80,10 @@ function nextFrame(reader: Reader, ms = 3000): Promise<ReaderFrame> {
 
 for (const h of harnesses) {
   const missing = h.unavailable();
-  describe(`reader binding contract: ${h.name}`, () => {
-    if (missing !== undefined) {
-      it(`needs the apt package socat`, (ctx) => {
-        if (process.env.CI) throw new Error(`${h.name}: ${missing}`);
-        ctx.skip(`${h.name}: ${missing}`);
-      });
-      return;
-    }
-
+  // Without the tool the suite is skipped, and says why; under CI (which installs it) that fails.
+  if (missing !== undefined && process.env.CI) throw new Error(`${h.name}: ${missing}`);
+  const title = `reader binding contract: ${h.name}${missing ? ` (skipped: ${missing})` : ''}`;
+  describe.skipIf(missing !== undefined)(title, () => {
     const suite = SUITE[h.transport];
     const rigs: Rig[] = [];
     const readers: Reader[] = [];
