@@ -4,7 +4,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { LAG_BUCKETS_SECONDS, LATENCY_BUCKETS_SECONDS, MetricNames } from '../contract/metrics.js';
+import {
+  DEVICE_LABELS,
+  LAG_BUCKETS_SECONDS,
+  LATENCY_BUCKETS_SECONDS,
+  MetricNames,
+} from '../contract/metrics.js';
 
 export interface DeviceMetrics {
   readonly registry: Registry;
@@ -17,20 +22,19 @@ export interface DeviceMetrics {
 }
 
 export function createDeviceMetrics(registry = new Registry()): DeviceMetrics {
-  const latencyLabels = ['device', 'kind', 'operation', 'outcome', 'source'] as const;
   return {
     registry,
     service: new Histogram({
       name: MetricNames.serviceDuration,
       help: 'GhostPass API time per operation (request sent to response received).',
-      labelNames: latencyLabels,
+      labelNames: DEVICE_LABELS,
       buckets: [...LATENCY_BUCKETS_SECONDS],
       registers: [registry],
     }),
     sojourn: new Histogram({
       name: MetricNames.sojournDuration,
       help: "What the patron lives: intended arrival to the device's decision.",
-      labelNames: latencyLabels,
+      labelNames: DEVICE_LABELS,
       buckets: [...LATENCY_BUCKETS_SECONDS],
       registers: [registry],
     }),
@@ -44,7 +48,7 @@ export function createDeviceMetrics(registry = new Registry()): DeviceMetrics {
     operations: new Counter({
       name: MetricNames.operations,
       help: 'Operations finished by the device, by outcome.',
-      labelNames: latencyLabels,
+      labelNames: DEVICE_LABELS,
       registers: [registry],
     }),
     queueLength: new Gauge({
