@@ -104,7 +104,15 @@ describe.skipIf(missing !== null)(
                   },
                   10_000,
                 );
-                seen.planned = await query(prom, 'ghostfleet_planned_total{operation="entry"}');
+                // The orchestrator is its own scrape target, first scraped on its own schedule: wait for it.
+                seen.planned = await until(
+                  'the orchestrator planned counter',
+                  async () => {
+                    const v = await query(prom, 'ghostfleet_planned_total{operation="entry"} > 0');
+                    return v.length === 1 ? v : null;
+                  },
+                  10_000,
+                );
                 info.supervisor.kill('door-1');
                 seen.upAfter = await until(
                   'door-1 down',
