@@ -83,6 +83,10 @@ export function buildProgram(
     )
     .option('--no-progress', 'no progress line every 5 s')
     .option('--fleet <id>', 'fleet id: the MQTT topic namespace ghostfleet/v1/<fleet>/', 'pilot')
+    .option(
+      '--metrics-port <n>',
+      "pin the orchestrator's HTTP port (/metrics, /sd for Prometheus http_sd); default: a free port",
+    )
     .addOption(stateDir)
     .action(async (flags: RunFlags) => setExit(await runCommand(flags, io)));
 

@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
-import { isGhostfleetError } from '../contract/errors.js';
+import { ErrorCodes, GhostfleetError, isGhostfleetError } from '../contract/errors.js';
 import type { DeviceRegistry } from './registry.js';
 
 export interface ControlActions {
@@ -88,7 +88,18 @@ export async function startControlServer(opts: {
     handle(req, res).catch((err: unknown) => json(res, 500, { error: String(err) }));
   });
   const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new GhostfleetError(
+          ErrorCodes.BadArgument,
+          `the control/metrics port ${host}:${opts.port ?? 0} cannot be used (${err.code ?? err.message})`,
+          { cause: err },
+        ),
+      ),
+    );
+    server.listen(opts.port ?? 0, host, resolve);
+  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {

@@ -51,6 +51,8 @@ export interface FleetRunOptions {
   warmupMs?: number;
   stripeDelayMs?: number;
   timeoutMs?: number;
+  /** Pin the control server's port (/metrics, /sd); default: a free one. */
+  metricsPort?: number;
 }
 
 export interface ReadyInfo {
@@ -212,6 +214,7 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
       fleet,
       registry,
       metrics: metrics.registry,
+      ...(opts.metricsPort ? { port: opts.metricsPort } : {}),
       actions: {
         kill: async (id) => supervisor.kill(id).pid,
         revive: async (id) => (await supervisor.revive(id)).pid,

@@ -27,6 +27,7 @@ export interface RunFlags {
   device?: string[];
   progress: boolean;
   fleet: string;
+  metricsPort?: string;
 }
 
 function positiveInt(value: string, flag: string): number {
@@ -36,6 +37,14 @@ function positiveInt(value: string, flag: string): number {
       ErrorCodes.BadArgument,
       `${flag} must be a whole number, got ${JSON.stringify(value)}`,
     );
+  }
+  return n;
+}
+
+function port(value: string): number {
+  const n = positiveInt(value, '--metrics-port');
+  if (n < 1 || n > 65535) {
+    throw new GhostfleetError(ErrorCodes.BadArgument, `--metrics-port must be 1..65535, got ${n}`);
   }
   return n;
 }
@@ -103,6 +112,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
       target,
       ...(flags.broker ? { brokerUrl: flags.broker } : {}),
       fleet: flags.fleet,
+      ...(flags.metricsPort ? { metricsPort: port(flags.metricsPort) } : {}),
       stateDir,
       log: (line) => io.err(`${line}\n`),
       ...(flags.progress ? { progress: (line: string) => io.err(`${line}\n`) } : {}),
