@@ -15,11 +15,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runAndJudge } from '../cli/run-stages.js';
 import { OPERATIONS, type Operation, type Outcome } from '../contract/operations.js';
-import { runFleet } from '../orchestrator/fleet.js';
-import { PERFORMED_OUTCOMES } from '../orchestrator/journal.js';
-import type { Report } from '../orchestrator/report.js';
 import type { Scenario } from '../orchestrator/scenario.js';
+import { PERFORMED_OUTCOMES } from '../validation/replay.js';
+import type { Report } from '../validation/report.js';
 import { type ProcCpu, readProcCpu, totalTicks } from './cpu.js';
 import type { TargetProcess } from './target-process.js';
 import { TRIVIAL_IDS, TRIVIAL_WEBHOOK_SECRET } from './trivial-ids.js';
@@ -91,7 +91,7 @@ export async function measureFleet(opts: {
   const t0 = performance.now();
   let report: Report;
   try {
-    ({ report } = await runFleet({
+    ({ report } = await runAndJudge({
       scenario,
       seed: opts.seed,
       target: {

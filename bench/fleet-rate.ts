@@ -12,7 +12,7 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { parseDuration } from '../orchestrator/duration.js';
+import { parseDuration } from '../contract/duration.js';
 import { loadScenario } from '../orchestrator/scenario.js';
 import { clockTicks } from './cpu.js';
 import { type FleetMeasurement, measureFleet } from './fleet-measure.js';

@@ -11,6 +11,7 @@ import { type EmulateDeps, type EmulateFlags, emulateCommand } from './commands/
 import { profilesCommand, profilesValidateCommand } from './commands/profiles.js';
 import { type QrFlags, qrCommand } from './commands/qr.js';
 import { type ReaderListers, readersCommand } from './commands/readers.js';
+import { type ReportFlags, reportCommand } from './commands/report.js';
 import { type RunFlags, runCommand } from './commands/run.js';
 import type { CliIo } from './io.js';
 
@@ -89,6 +90,17 @@ export function buildProgram(
     )
     .addOption(stateDir)
     .action(async (flags: RunFlags) => setExit(await runCommand(flags, io)));
+
+  program
+    .command('report <run>')
+    .description(
+      "rebuild a run's report from its journal alone (RUN is .ghostfleet/run-… or a journal.jsonl); exit 99 when it failed",
+    )
+    .option('--json <file>', 'also write the report as JSON')
+    .addHelpText('after', '\nExample:\n  ghostfleet report .ghostfleet/run-20261202-140000-ab12')
+    .action(async (run: string, flags: ReportFlags) =>
+      setExit(await reportCommand(run, flags, io)),
+    );
 
   for (const verb of ['kill', 'revive'] as const) {
     program

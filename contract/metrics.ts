@@ -11,6 +11,7 @@ export const MetricNames = {
   readerFrames: 'ghostfleet_reader_frames_total',
   planned: 'ghostfleet_planned_total',
   dropped: 'ghostfleet_dropped_total',
+  ended: 'ghostfleet_ended_total',
   devicesUp: 'ghostfleet_devices_up',
 } as const;
 

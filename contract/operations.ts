@@ -29,8 +29,18 @@ export type Outcome = (typeof OUTCOMES)[number];
 export const DEVICE_OUTCOMES = ['ok', 'declined', 'error', 'timeout', 'dropped'] as const;
 export type DeviceOutcome = (typeof DEVICE_OUTCOMES)[number];
 
-/** Outcomes that count as failures for the protocol's "< 0.5 % failures" threshold. */
-export const FAILURE_OUTCOMES: readonly Outcome[] = ['error', 'timeout', 'interrupted', 'dropped'];
+/**
+ * Outcomes that count as failures for the protocol's "< 0.5 % failures" threshold: every patron
+ * the fleet did not serve, whatever the reason (`unserved` too: a patron still in line when the
+ * run ended was not served). `reassigned` is a hand-off, not a patron's fate.
+ */
+export const FAILURE_OUTCOMES: readonly Outcome[] = [
+  'error',
+  'timeout',
+  'interrupted',
+  'dropped',
+  'unserved',
+];
 
 export const DEVICE_KINDS = ['entry-scanner', 'pos-terminal', 'wallet-app'] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];

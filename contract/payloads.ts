@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ErrorCodes, GhostfleetError } from './errors.js';
 import { DEVICE_KINDS, DEVICE_OUTCOMES, METHODS, OPERATIONS, SOURCES } from './operations.js';
+import { formatIssues } from './zod-issues.js';
 
 const epochMs = z.number().finite().nonnegative();
 const cents = z.number().int();
@@ -41,6 +42,8 @@ export const PlanEventSchema = z.strictObject({
   amountCents: cents.positive().optional(),
   /** Set when this event is a copy of one reassigned from a dead device. */
   reassignedFrom: z.string().optional(),
+  /** A deliberate collision this event takes part in (contract/collisions.ts). */
+  collision: z.looseObject({ kind: z.string(), group: z.string() }).optional(),
 });
 export type PlanEvent = z.infer<typeof PlanEventSchema>;
 
@@ -80,6 +83,8 @@ export const EventResultSchema = z.strictObject({
   chargedCents: cents.optional(),
   /** True when the event was not planned by the orchestrator (a physical reader's scan). */
   unplanned: z.boolean().optional(),
+  /** How the credential was read (a physical scan's method follows its reader profile). */
+  method: z.enum(METHODS).optional(),
 });
 export type EventResult = z.infer<typeof EventResultSchema>;
 
@@ -153,7 +158,7 @@ export function parsePayload<T>(schema: z.ZodType<T>, payload: Buffer | string, 
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     throw new GhostfleetError(ErrorCodes.BadPayload, `${what}: payload does not match its schema`, {
-      details: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+      details: formatIssues(parsed.error.issues),
     });
   }
   return parsed.data;

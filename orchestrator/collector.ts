@@ -1,69 +1,54 @@
 /**
  * The orchestrator's ears: every device's state and result messages, parsed at the boundary, fed
- * to the registry (who is up), the journal (exactly one terminal state per event), the stats
- * (merged HDR histograms) and the distributor (what a device still owes).
+ * to the registry (who is up) and the ledger (each event's one terminal state). Results of another
+ * run (an outbox replaying an earlier run after a crash) are counted and ignored.
  */
 import type { MqttClient } from 'mqtt';
-import {
-  DeviceStateSchema,
-  type EventResult,
-  parsePayload,
-  ResultBatchSchema,
-} from '../contract/payloads.js';
+import { DeviceStateSchema, parsePayload, ResultBatchSchema } from '../contract/payloads.js';
 import { allDevicesTopic, parseTopic } from '../contract/topics.js';
-import type { Distributor } from './distributor.js';
-import type { Journal } from './journal.js';
+import type { EventLedger } from './ledger.js';
 import type { DeviceRegistry } from './registry.js';
-import type { Stats } from './stats.js';
+
+export type StateChange = 'born' | 'lost' | 'shutdown' | 'reader';
 
 export interface CollectorHooks {
-  onBorn?(deviceId: string): void;
-  onLost?(deviceId: string): void;
-  onResult?(deviceId: string, result: EventResult, accepted: boolean): void;
+  onState?(deviceId: string, change: StateChange, at: number): void;
   log(line: string): void;
+}
+
+export interface Collector {
+  badPayloads(): number;
+  otherRuns(): number;
 }
 
 export async function startCollector(opts: {
   mqtt: MqttClient;
   fleet: string;
-  runId: () => string | null;
+  runId: string;
   registry: DeviceRegistry;
-  journal: () => Journal | null;
-  stats: Stats;
-  distributor: () => Distributor | null;
+  ledger: EventLedger;
   now: () => number;
   hooks: CollectorHooks;
-}): Promise<{ badPayloads: () => number; otherRuns: () => number }> {
+}): Promise<Collector> {
   let badPayloads = 0;
   let otherRuns = 0;
-  opts.mqtt.on('message', (topic, payload) => {
+  const onMessage = (topic: string, payload: Buffer) => {
     const parsed = parseTopic(topic);
     if (!parsed || parsed.fleet !== opts.fleet || parsed.scope !== 'device') return;
     const id = parsed.deviceId;
     try {
       if (parsed.leaf === 'state') {
-        const change = opts.registry.apply(
-          id,
-          parsePayload(DeviceStateSchema, payload, `${id} state`),
-          opts.now(),
-        );
-        if (change === 'born') opts.hooks.onBorn?.(id);
-        if (change === 'lost') opts.hooks.onLost?.(id);
+        const at = opts.now();
+        const state = parsePayload(DeviceStateSchema, payload, `${id} state`);
+        const change = opts.registry.apply(id, state, at);
+        if (change !== 'none') opts.hooks.onState?.(id, change, at);
       } else if (parsed.leaf === 'result') {
         const batch = parsePayload(ResultBatchSchema, payload, `${id} results`);
-        const journal = opts.journal();
-        if (!journal || batch.runId !== opts.runId()) {
-          otherRuns += batch.results.length; // an outbox replaying an earlier run
+        if (batch.runId !== opts.runId) {
+          otherRuns += batch.results.length;
           return;
         }
-        for (const result of batch.results) {
-          let accepted = true;
-          if (result.unplanned) journal.recordUnplanned(result, id);
-          else accepted = journal.end(result.id, result.outcome, result);
-          if (accepted) opts.stats.recordResult(id, result);
-          opts.distributor()?.settled(result.id);
-          opts.hooks.onResult?.(id, result, accepted);
-        }
+        for (const result of batch.results) opts.ledger.settle(id, result);
       }
     } catch (err) {
       badPayloads++;
@@ -71,7 +56,8 @@ export async function startCollector(opts: {
         `ignored a bad message on ${topic}: ${err instanceof Error ? err.message : String(err)}`,
       );
     }
-  });
+  };
+  opts.mqtt.on('message', onMessage);
   await opts.mqtt.subscribeAsync(
     [allDevicesTopic(opts.fleet, 'state'), allDevicesTopic(opts.fleet, 'result')],
     { qos: 1 },

@@ -1,20 +1,38 @@
 /** The orchestrator's own metrics (DESIGN.md "Metrics"), on its own registry. */
-import { Counter, Gauge, Registry } from 'prom-client';
-import { MetricNames } from '../contract/metrics.js';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { DEVICE_LABELS, LATENCY_BUCKETS_SECONDS, MetricNames } from '../contract/metrics.js';
 
 export function createOrchestratorMetrics(registry = new Registry()) {
   return {
     registry,
     planned: new Counter({
       name: MetricNames.planned,
-      help: 'Events planned (sent to a device or dropped for want of one), by operation.',
+      help: 'Patrons planned (sent to a device, or dropped for want of one), by operation; a reassigned copy is the same patron and not counted again.',
       labelNames: ['operation'],
       registers: [registry],
     }),
     dropped: new Counter({
       name: MetricNames.dropped,
-      help: 'Planned events that ended dropped, interrupted or unserved, by operation and outcome.',
+      help: 'Planned events that ended dropped (no device could take them, or the device could not start them within the drop deadline), by operation.',
+      labelNames: ['operation'],
+      registers: [registry],
+    }),
+    ended: new Counter({
+      name: MetricNames.ended,
+      help: 'Planned events by terminal state (ok, declined, error, timeout, interrupted, reassigned, dropped, unserved) and operation.',
       labelNames: ['operation', 'outcome'],
+      registers: [registry],
+    }),
+    /**
+     * The same series as the devices' sojourn histogram, for the patrons no device could report
+     * (interrupted, unserved, dropped for want of a device): the time they waited at least, so a
+     * `sum by (le)` over every target counts every patron whose time had come.
+     */
+    sojourn: new Histogram({
+      name: MetricNames.sojournDuration,
+      help: 'What the patron lives; here the right-censored waits of patrons the fleet never served.',
+      labelNames: DEVICE_LABELS,
+      buckets: [...LATENCY_BUCKETS_SECONDS],
       registers: [registry],
     }),
     devicesUp: new Gauge({

@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatDuration, parseDuration } from '../contract/duration.js';
 import { ErrorCodes, GhostfleetError, isGhostfleetError } from '../contract/errors.js';
-import { formatDuration, parseDuration } from './duration.js';
 import { loadScenario, validateScenario, withOverrides } from './scenario.js';
 
 let dir: string;

@@ -8,7 +8,9 @@ import { access, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { durationProblem, parseDuration } from '../contract/duration.js';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
+import type { RunPlan } from '../contract/journal.js';
 import {
   DEVICE_KINDS,
   type DeviceKind,
@@ -17,9 +19,8 @@ import {
   type Source,
 } from '../contract/operations.js';
 import { isValidId } from '../contract/topics.js';
-import { durationProblem, parseDuration } from './duration.js';
 
-export { formatDuration, parseDuration } from './duration.js';
+export { formatDuration, parseDuration } from '../contract/duration.js';
 
 /** A duration field: "45s" | "2m" | "1h30m" | ms number in the file, milliseconds after parsing. */
 const duration = z.unknown().transform((value, ctx): number => {
@@ -252,4 +253,18 @@ async function packageRoot(): Promise<string> {
       dir = up;
     }
   }
+}
+
+/** What the journal keeps of a scenario for the report (contract/journal.ts RunPlan). */
+export function runPlanOf(s: Scenario): RunPlan {
+  return {
+    durationMs: s.duration,
+    dropDeadlineMs: s.dropDeadline,
+    perMinute: {
+      entry: s.operations.entry.perMinute,
+      concession: s.operations.concession.perMinute,
+      funding: s.operations.funding.perMinute,
+    },
+    thresholds: { ...s.thresholds },
+  };
 }

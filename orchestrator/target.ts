@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
+import type { Db } from '../ghostpass/sandbox/db.js';
 import { startSandbox } from '../ghostpass/sandbox/server.js';
 import type { FleetTarget } from './device-configs.js';
 import type { Scenario } from './scenario.js';
@@ -14,6 +15,10 @@ export type TargetSpec =
 
 export interface RunningTarget extends FleetTarget {
   readonly description: string;
+  /** The embedded sandbox's behaviour (`correct` | `ghostpass`); absent for a URL target. */
+  readonly mode?: string;
+  /** The embedded sandbox's database, open until `close()`: validation reads it. */
+  readonly db?: Db;
   close(): Promise<void>;
 }
 
@@ -56,6 +61,8 @@ export async function openTarget(spec: TargetSpec, scenario: Scenario): Promise<
     baseUrl: sandbox.url,
     ids: sandbox.ids,
     webhookSecret,
+    mode: 'correct',
+    db: sandbox.db,
     description: `embedded sandbox ${sandbox.url} (PGlite, correct mode, ${scenario.crowd.wallets} wallets)`,
     close: () => sandbox.close(),
   };

@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectMqtt } from '../broker/connect.js';
+import { type JudgedRun, runAndJudge } from '../cli/run-stages.js';
 import { OPERATIONS, OUTCOMES } from '../contract/operations.js';
 import { fleetWildcard } from '../contract/topics.js';
-import { type FleetRunResult, runFleet } from '../orchestrator/fleet.js';
-import type { Report } from '../orchestrator/report.js';
+import { runFleet } from '../orchestrator/fleet.js';
 import { loadScenario, type Scenario } from '../orchestrator/scenario.js';
+import { judgeRun } from '../validation/judge.js';
+import type { Report } from '../validation/report.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -30,8 +32,12 @@ async function shortScenario(durationMs: number): Promise<Scenario> {
   };
 }
 
+/** Every patron ends in exactly one state; `reassigned` counts hand-offs, not patrons. */
 function sumOutcomes(report: Report, op: (typeof OPERATIONS)[number]): number {
-  return OUTCOMES.reduce((n, o) => n + report.operations[op].outcomes[o], 0);
+  return OUTCOMES.filter((o) => o !== 'reassigned').reduce(
+    (n, o) => n + report.operations[op].outcomes[o],
+    0,
+  );
 }
 
 describe('the fleet end to end', () => {
@@ -41,7 +47,7 @@ describe('the fleet end to end', () => {
     const seen = new Map<string, number>();
     let observer: MqttClient | null = null;
     const logs: string[] = [];
-    const result: FleetRunResult = await runFleet({
+    const result: JudgedRun = await runAndJudge({
       scenario: await shortScenario(15_000),
       seed: 3,
       target: { kind: 'sandbox' },
@@ -95,7 +101,10 @@ describe('the fleet end to end', () => {
       .map((l) => JSON.parse(l));
     const planned = lines.filter((l) => l.t === 'planned').length;
     const ended = lines.filter((l) => l.t === 'end').length;
-    const total = OPERATIONS.reduce((n, op) => n + report.operations[op].planned, 0);
+    const total = OPERATIONS.reduce(
+      (n, op) => n + report.operations[op].planned + report.operations[op].outcomes.reassigned,
+      0,
+    );
     expect(planned).toBe(total);
     expect(ended).toBe(total);
   });
@@ -105,7 +114,7 @@ describe('the fleet end to end', () => {
     dirs.push(stateDir);
     const logs: string[] = [];
     let killedAt = 0;
-    const { report } = await runFleet({
+    const { report } = await runAndJudge({
       scenario: await shortScenario(14_000),
       seed: 4,
       target: { kind: 'sandbox' },
@@ -134,5 +143,68 @@ describe('the fleet end to end', () => {
     expect(logs.some((l) => /door-1 lost/.test(l))).toBe(true);
     for (const op of OPERATIONS)
       expect(sumOutcomes(report, op)).toBe(report.operations[op].planned);
+  });
+});
+
+describe('the fleet with every door down', () => {
+  it('drops what no door can take, and ghostfleet_dropped_total equals the journal', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'gf-e2e-'));
+    dirs.push(stateDir);
+    const logs: string[] = [];
+    let controlUrl = '';
+    let metricsText = '';
+    const kills: Promise<void>[] = [];
+    const result = await runFleet(
+      {
+        scenario: await shortScenario(12_000),
+        seed: 6,
+        target: { kind: 'sandbox' },
+        stateDir,
+        fleet: 'e2e-drop',
+        log: (l) => logs.push(l),
+        stripeDelayMs: 300,
+        warmupMs: 1000,
+        onReady: (info) => {
+          controlUrl = info.controlUrl;
+          const at = (ms: number, id: string) =>
+            kills.push(
+              new Promise((resolve) =>
+                setTimeout(() => {
+                  info.supervisor.kill(id);
+                  resolve();
+                }, ms),
+              ),
+            );
+          at(3000, 'door-1');
+          at(5000, 'door-2');
+        },
+      },
+      async () => {
+        // After the drain, before the control endpoint closes: the orchestrator's own counters.
+        metricsText = await (await fetch(`${controlUrl}/metrics`)).text();
+      },
+    );
+    await Promise.all(kills);
+    const report = await judgeRun({ journalPath: result.journalPath, noDatabaseReason: 'test' });
+    const entry = report.operations.entry;
+    expect(entry.outcomes.dropped, logs.join('\n')).toBeGreaterThan(0);
+    expect(sumOutcomes(report, 'entry')).toBe(entry.planned);
+    const dropped = (op: string) =>
+      Number(
+        new RegExp(`^ghostfleet_dropped_total\\{operation="${op}"\\} (\\d+)`, 'm').exec(
+          metricsText,
+        )?.[1] ?? 0,
+      );
+    for (const op of OPERATIONS)
+      expect(dropped(op), op).toBe(report.operations[op].outcomes.dropped);
+    // A reassigned copy is the same patron: planned_total counts patrons.
+    const planned = Number(
+      /^ghostfleet_planned_total\{operation="entry"\} (\d+)/m.exec(metricsText)?.[1] ?? -1,
+    );
+    expect(planned).toBe(entry.planned);
+    // The patrons no door served still count in the sojourn percentiles, and the report says so.
+    expect(entry.sojournSeconds.censored).toBeGreaterThan(0);
+    expect(entry.failures).toBeGreaterThanOrEqual(entry.outcomes.dropped);
+    expect(report.passed).toBe(false);
   });
 });

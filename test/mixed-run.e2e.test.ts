@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runAndJudge } from '../cli/run-stages.js';
 import { SocatPair } from '../devices/inputs/test-harness.js';
-import { runFleet } from '../orchestrator/fleet.js';
 import { loadScenario, type Scenario } from '../orchestrator/scenario.js';
 import { missingTool } from './support/tools.js';
 
@@ -41,7 +41,7 @@ describe.skipIf(missing !== null)(
       let metricsText = '';
       const logs: string[] = [];
       try {
-        const { report } = await runFleet({
+        const { report } = await runAndJudge({
           scenario,
           seed: 11,
           target: { kind: 'sandbox' },

@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runAndJudge } from '../cli/run-stages.js';
 import { OPERATIONS } from '../contract/operations.js';
-import { runFleet } from '../orchestrator/fleet.js';
 import { loadScenario, type Scenario } from '../orchestrator/scenario.js';
 import { freePort } from './support/net.js';
 import { missingTool } from './support/tools.js';
@@ -36,7 +36,7 @@ describe.skipIf(missing !== null)(
       let sub: ChildProcess | null = null;
       let seen = '';
       let token = '';
-      await runFleet({
+      await runAndJudge({
         scenario: await short('mosq-sub'),
         seed: 2,
         target: { kind: 'sandbox' },
@@ -88,7 +88,7 @@ describe.skipIf(missing !== null)(
       const broker = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
       try {
         await new Promise((r) => setTimeout(r, 500));
-        const { report } = await runFleet({
+        const { report } = await runAndJudge({
           scenario: await short('mosq-ext'),
           seed: 2,
           target: { kind: 'sandbox' },

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runAndJudge } from '../cli/run-stages.js';
 import { startSandbox } from '../ghostpass/sandbox/server.js';
-import { runFleet } from '../orchestrator/fleet.js';
 import { loadScenario, type Scenario } from '../orchestrator/scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gf-profiles-'));
@@ -54,7 +54,7 @@ describe('a fleet of every reader profile', () => {
     };
     try {
       const logs: string[] = [];
-      const { report } = await runFleet({
+      const { report } = await runAndJudge({
         scenario,
         seed: 8,
         target: { kind: 'http', baseUrl: sandbox.url, ids: sandbox.ids, webhookSecret },

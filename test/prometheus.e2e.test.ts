@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runFleet } from '../orchestrator/fleet.js';
+import { runAndJudge } from '../cli/run-stages.js';
 import { loadScenario } from '../orchestrator/scenario.js';
 import { freePort } from './support/net.js';
 import { missingTool } from './support/tools.js';
@@ -46,7 +46,7 @@ describe.skipIf(missing !== null)(
       const seen: { metrics?: Vector; upBefore?: Vector; upAfter?: Vector; planned?: Vector } = {};
       const checks: Promise<void>[] = [];
       try {
-        await runFleet({
+        await runAndJudge({
           scenario: {
             ...demo,
             name: 'prom',

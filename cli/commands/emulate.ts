@@ -4,6 +4,7 @@
  * on the other end of the cable — or of a socat pty pair — cannot tell it from the hardware.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { parseDuration } from '../../contract/duration.js';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import { ExitCodes } from '../../contract/exit-codes.js';
 import { createEmulator, mulberry32, preciseNow } from '../../devices/emulator/index.js';
@@ -11,7 +12,6 @@ import type { Credential } from '../../devices/framing/credential.js';
 import { uidForWallet } from '../../devices/kinds/nfc-registry.js';
 import { loadProfile } from '../../firmware-profiles/load.js';
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
-import { parseDuration } from '../../orchestrator/duration.js';
 import type { CliIo } from '../io.js';
 import { qrTextFor, wholeNumber } from './qr.js';
 import { type OpenSink, openSerialSink } from './serial-sink.js';

@@ -4,14 +4,14 @@ import { resolve } from 'node:path';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import { ExitCodes } from '../../contract/exit-codes.js';
 import { parseEnvFile, targetFromEnv } from '../../ghostpass/env-file.js';
-import { runFleet } from '../../orchestrator/fleet.js';
-import { formatReport } from '../../orchestrator/format.js';
 import { loadScenario, parseDuration, withOverrides } from '../../orchestrator/scenario.js';
 import type { TargetSpec } from '../../orchestrator/target.js';
+import { formatReport } from '../../validation/format.js';
 import { applyDeviceBindings, parseDeviceBinding } from '../device-binding.js';
 import type { CliIo } from '../io.js';
 import { looksLikeProduction } from '../production-guard.js';
 import { clearCurrentRun, writeCurrentRun } from '../run-file.js';
+import { runAndJudge } from '../run-stages.js';
 
 export interface RunFlags {
   scenario: string;
@@ -106,37 +106,40 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
   let runId = '';
   try {
     io.err(`ghostfleet: scenario ${scenario.name}, ${scenario.duration / 1000}s, seed ${seed}\n`);
-    const { report, journalPath } = await runFleet({
-      scenario,
-      seed,
-      target,
-      ...(flags.broker ? { brokerUrl: flags.broker } : {}),
-      fleet: flags.fleet,
-      ...(flags.metricsPort ? { metricsPort: port(flags.metricsPort) } : {}),
-      stateDir,
-      log: (line) => io.err(`${line}\n`),
-      ...(flags.progress ? { progress: (line: string) => io.err(`${line}\n`) } : {}),
-      signal: abort.signal,
-      onReady: (info) => {
-        runId = info.runId;
-        writeCurrentRun(stateDir, {
-          runId: info.runId,
-          controlUrl: info.controlUrl,
-          brokerUrl: info.brokerUrl,
-          fleet: info.fleet,
-          pid: process.pid,
-        });
-        io.err(
-          [
-            `run ${info.runId} against ${info.target}`,
-            `broker ${info.brokerUrl} (fleet ${info.fleet}; user "observer", password in ${info.tokenFile})`,
-            `control ${info.controlUrl} (Prometheus http_sd: ${info.controlUrl}/sd)`,
-            `journal ${info.journalPath}`,
-            '',
-          ].join('\n'),
-        );
+    const { report, journalPath } = await runAndJudge(
+      {
+        scenario,
+        seed,
+        target,
+        ...(flags.broker ? { brokerUrl: flags.broker } : {}),
+        fleet: flags.fleet,
+        ...(flags.metricsPort ? { metricsPort: port(flags.metricsPort) } : {}),
+        stateDir,
+        log: (line) => io.err(`${line}\n`),
+        ...(flags.progress ? { progress: (line: string) => io.err(`${line}\n`) } : {}),
+        signal: abort.signal,
+        onReady: (info) => {
+          runId = info.runId;
+          writeCurrentRun(stateDir, {
+            runId: info.runId,
+            controlUrl: info.controlUrl,
+            brokerUrl: info.brokerUrl,
+            fleet: info.fleet,
+            pid: process.pid,
+          });
+          io.err(
+            [
+              `run ${info.runId} against ${info.target}`,
+              `broker ${info.brokerUrl} (fleet ${info.fleet}; user "observer", password in ${info.tokenFile})`,
+              `control ${info.controlUrl} (Prometheus http_sd: ${info.controlUrl}/sd)`,
+              `journal ${info.journalPath}`,
+              '',
+            ].join('\n'),
+          );
+        },
       },
-    });
+      { onValidating: () => io.err('validating the run…\n') },
+    );
     io.out(`${formatReport(report)}\n`);
     io.err(`journal: ${journalPath}\n`);
     if (flags.json) {

@@ -64,22 +64,30 @@ describe('stats', () => {
       max: null,
       mean: null,
       count: 0,
+      censored: 0,
     });
     expect(stats.summary('service', { source: 'physical' }).count).toBe(1);
     expect(stats.summary('lag', { source: 'physical' }).count).toBe(0);
     expect(stats.summary('service', { op: 'funding' }).count).toBe(0);
   });
 
-  it('skips sojourn of dropped patrons, clamps clock skew, and records without a response', () => {
+  it('counts a dropped patron as a censored sojourn, clamps clock skew, records without a response', () => {
     const stats = createStats();
     stats.recordResult('door-1', r('entry', 10, 10_000, 5, { outcome: 'dropped' }));
-    expect(stats.summary('sojourn').count).toBe(0);
+    // The patron waited 10 s and was turned away: a lower bound, counted and marked censored.
+    expect(stats.summary('sojourn')).toMatchObject({ count: 1, censored: 1 });
+    expect(stats.summary('sojourn').max).toBeCloseTo(10, 2);
+    expect(stats.summary('service').count).toBe(0);
     expect(stats.summary('lag').count).toBe(1);
+    stats.recordCensored({ op: 'entry', device: 'door-1', source: 'virtual' }, 20_000);
+    expect(stats.summary('sojourn')).toMatchObject({ count: 2, censored: 2 });
+    expect(stats.summary('sojourn', { op: 'concession' })).toMatchObject({ count: 0, censored: 0 });
     stats.recordResult('door-1', r('entry', 10, 20, -3)); // queued before at: another host's clock
     expect(stats.summary('lag').p50).toBe(0);
     const { sent: _s, responded: _r, ...noReply } = r('entry', 0, 5000);
     stats.recordResult('door-1', { ...noReply, outcome: 'timeout' });
     expect(stats.summary('service').count).toBe(1);
-    expect(stats.summary('sojourn').max).toBeCloseTo(5, 2);
+    expect(stats.summary('sojourn').max).toBeCloseTo(20, 2);
+    expect(stats.summary('sojourn').censored).toBe(2);
   });
 });

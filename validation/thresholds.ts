@@ -5,8 +5,9 @@
  * validator hid its bugs. An operation the scenario does not run at all (rate 0, nothing
  * planned) has no criterion rather than a vacuous one.
  */
+
+import type { RunPlan } from '../contract/journal.js';
 import type { Operation } from '../contract/operations.js';
-import type { Scenario } from './scenario.js';
 import type { LatencySummary } from './stats.js';
 
 export interface ThresholdResult {
@@ -33,7 +34,7 @@ export interface ThresholdInput {
 }
 
 export function evaluateThresholds(
-  limits: Scenario['thresholds'],
+  limits: RunPlan['thresholds'],
   input: ThresholdInput,
 ): ThresholdResult[] {
   const basis = limits.latency;

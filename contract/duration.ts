@@ -3,7 +3,7 @@
  * or a plain number of milliseconds. Units in descending order, each at most once (k6 uses the
  * same Go-style notation for its `duration` options).
  */
-import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
+import { ErrorCodes, GhostfleetError } from './errors.js';
 
 const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1 } as const;
 type Unit = keyof typeof UNIT_MS;

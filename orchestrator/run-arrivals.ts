@@ -1,0 +1,120 @@
+/**
+ * The run's arrivals: the planner draws the crowd from the seed (open model, times offset from a
+ * fixed start), and every `PLAN_WINDOW_MS` the events due within the next window beyond the
+ * scenario's lookahead go to their devices as ONE plan per device — a real batch (at pilot rates
+ * about two entries per door per message), sent `lookahead` before the first of them. Between
+ * windows a short tick keeps the physical pacer, the devices-up gauge and the progress line fresh.
+ */
+import { DEVICE_KINDS, KIND_OPERATION, type Operation } from '../contract/operations.js';
+import { walletRef } from '../ghostpass/target.js';
+import { formatProgress } from './format.js';
+import { createPhysicalPacer, type PhysicalPacer } from './physical-pacing.js';
+import { createPlanner, type Planner } from './planner.js';
+import { enterPhase, type RunContext } from './run-context.js';
+import { inputSource } from './scenario.js';
+
+const TICK_MS = 200;
+export const PLAN_WINDOW_MS = 1000;
+
+function physicalPacer(ctx: RunContext, planner: Planner, lookaheadMs: number): PhysicalPacer {
+  const { scenario } = ctx;
+  const ops = [
+    ...new Set(
+      scenario.devices
+        .filter((d) => inputSource(d.input) === 'physical')
+        .map((d) => KIND_OPERATION[d.kind]),
+    ),
+  ];
+  if (ops.length > 0) {
+    ctx.opts.log(`physical readers count toward ${ops.join(', ')}: the virtual rate follows them`);
+  }
+  return createPhysicalPacer({
+    ops,
+    targetPerMinute: (op: Operation) => scenario.operations[op].perMinute,
+    virtualPlanned: (op) => planner.planned()[op],
+    physicalCount: (op) => ctx.ledger.planned(op, 'physical'),
+    rateScale: (op, factor) => planner.rateScale(op, factor),
+    startAt: ctx.state.startAt,
+    endsAt: planner.endsAt,
+    lookaheadMs,
+  });
+}
+
+function progressLine(ctx: RunContext, now: number): string {
+  const ops = ctx.scenario.operations;
+  return formatProgress(
+    ctx.progress.snapshot({
+      now,
+      startAt: ctx.state.startAt,
+      totalMs: ctx.scenario.duration,
+      targets: {
+        entry: ops.entry.perMinute,
+        concession: ops.concession.perMinute,
+        funding: ops.funding.perMinute,
+      },
+      devicesUp: ctx.registry.up().length,
+      devicesTotal: ctx.devicesTotal,
+    }),
+  );
+}
+
+export function updateDevicesUp(ctx: RunContext): void {
+  for (const kind of DEVICE_KINDS) {
+    ctx.metrics.devicesUp.set({ kind }, ctx.registry.up(kind).length);
+  }
+}
+
+/** Runs the arrivals to the scenario's end (or an abort); returns the planner (its crowd stats). */
+export async function runArrivals(ctx: RunContext, onRunning?: () => void): Promise<Planner> {
+  const { scenario, opts, now } = ctx;
+  ctx.state.startAt = now() + (opts.warmupMs ?? 1500);
+  const planner = createPlanner({
+    scenario,
+    seed: opts.seed,
+    startAt: ctx.state.startAt,
+    items: ctx.target.ids.items,
+    walletRef,
+    devices: scenario.devices
+      .filter((d) => inputSource(d.input) === 'virtual')
+      .map(({ id, kind }) => ({ id, kind })),
+  });
+  ctx.state.endsAt = planner.endsAt;
+  const horizonMs = scenario.lookahead + PLAN_WINDOW_MS;
+  const pacer = physicalPacer(ctx, planner, horizonMs);
+  await enterPhase(ctx, 'running', now());
+  onRunning?.();
+  const onAbort = () => {
+    ctx.state.aborted = true;
+  };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) onAbort();
+
+  await new Promise<void>((resolve) => {
+    let lastProgress = now();
+    let nextWindow = Number.NEGATIVE_INFINITY;
+    const tick = () => {
+      const t = now();
+      updateDevicesUp(ctx);
+      if (!ctx.state.aborted) {
+        pacer.update(t);
+        if (t >= nextWindow) {
+          nextWindow = t + PLAN_WINDOW_MS;
+          const due = planner.next(Math.min(t + horizonMs, planner.endsAt));
+          if (due.length > 0) ctx.distributor.send(due);
+        }
+      }
+      if (opts.progress && t - lastProgress >= (opts.progressEveryMs ?? 5000)) {
+        lastProgress = t;
+        opts.progress(progressLine(ctx, t));
+      }
+      if (ctx.state.aborted || (planner.done() && t >= planner.endsAt)) {
+        clearInterval(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }
+    };
+    const timer = setInterval(tick, TICK_MS);
+    tick();
+  });
+  return planner;
+}
