@@ -107,6 +107,13 @@ describe('the fleet end to end', () => {
     );
     expect(planned).toBe(total);
     expect(ended).toBe(total);
+
+    // Plans are real batches: one message per device per 1-s window (~1.7 entries per door at
+    // 100/min), not one per scan.
+    const door2Events = lines.filter((l) => l.t === 'planned' && l.device === 'door-2').length;
+    const door2Plans = seen.get('door-2/plan') ?? 0;
+    expect(door2Plans).toBeGreaterThan(0);
+    expect(door2Plans / door2Events).toBeLessThan(0.8);
   });
 
   it('survives a SIGKILL of a door: nothing vanishes, its events are interrupted or reassigned', async () => {
@@ -208,3 +215,49 @@ describe('the fleet with every door down', () => {
     expect(report.passed).toBe(false);
   });
 });
+
+describe('a door lost while the run drains', () => {
+  it('ends what it owed as interrupted, not unserved', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'gf-e2e-'));
+    dirs.push(stateDir);
+    const logs: string[] = [];
+    const base = await shortScenario(8000);
+    // A slow target (0.9 s per scan at one lane, 100 scans/min per door) leaves a line at each door
+    // when the arrivals end; door-1 dies then.
+    const scenario = {
+      ...base,
+      operations: {
+        ...base.operations,
+        funding: { ...base.operations.funding, perMinute: 0 },
+        concession: { ...base.operations.concession, perMinute: 0 },
+      },
+      devices: base.devices.filter((d) => d.kind === 'entry-scanner'),
+    };
+    const { report } = await runAndJudge({
+      scenario,
+      seed: 7,
+      target: { kind: 'sandbox', latencyMs: 900 },
+      stateDir,
+      fleet: 'e2e-drain',
+      log: (l) => {
+        logs.push(l);
+        if (/waiting for \d+ answers/.test(l)) killDoor?.();
+      },
+      warmupMs: 1000,
+      onReady: (info) => {
+        killDoor = () => {
+          killDoor = null;
+          info.supervisor.kill('door-1');
+        };
+      },
+    });
+    const entry = report.operations.entry;
+    expect(
+      logs.some((l) => /door-1 lost: [1-9]\d* interrupted/.test(l)),
+      logs.join('\n'),
+    ).toBe(true);
+    expect(entry.outcomes.interrupted).toBeGreaterThan(0);
+    expect(sumOutcomes(report, 'entry')).toBe(entry.planned);
+  });
+});
+let killDoor: (() => void) | null = null;
