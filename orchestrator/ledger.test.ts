@@ -53,11 +53,11 @@ describe('the event ledger', () => {
   it('ends device outcomes once: ok, declined, error, timeout, dropped', () => {
     const { ledger, records } = setup();
     const outcomes = ['ok', 'declined', 'error', 'timeout', 'dropped'] as const;
-    outcomes.forEach((o, i) => ledger.plan(event(`e-${i}`, T0 + i), 'door-1'));
+    for (const [i] of outcomes.entries()) ledger.plan(event(`e-${i}`, T0 + i), 'door-1');
     expect(ledger.pending()).toBe(5);
-    outcomes.forEach((o, i) =>
-      expect(ledger.settle('door-1', result(`e-${i}`, o, T0 + i))).toBe(true),
-    );
+    for (const [i, o] of outcomes.entries()) {
+      expect(ledger.settle('door-1', result(`e-${i}`, o, T0 + i))).toBe(true);
+    }
     expect(ledger.pending()).toBe(0);
     expect(ledger.ended('entry')).toEqual({ ok: 1, declined: 1, error: 1, timeout: 1, dropped: 1 });
     expect(records.filter((r) => r.t === 'planned')).toHaveLength(5);

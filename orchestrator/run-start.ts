@@ -1,8 +1,9 @@
 /**
- * Starting a run: device processes (forked first: they load while the rest starts), the broker
- * (first: a dead external broker fails fast), the target, the journal and its ledger, the ears
- * (collector), the devices' configuration and births, the control endpoint. Everything started is
- * pushed on `cleanups` at once, so a failure halfway stops what did start.
+ * Starting a run, in stages that each hand the next what it made: the backbone (device processes
+ * forked first — they load while the rest starts —, the broker — first, so a dead external broker
+ * fails fast —, the target), the books (journal, registry, ledger, distribution), the ears
+ * (collector, process exits), the devices' configuration and births, the control endpoint.
+ * Everything started is pushed on `cleanups` at once, so a failure halfway stops what did start.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -11,11 +12,11 @@ import { epochNow } from '../contract/clock.js';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
 import { encodePayload } from '../contract/payloads.js';
 import { deviceTopic } from '../contract/topics.js';
-import { type StateChange, startCollector } from './collector.js';
-import { startControlServer } from './control.js';
+import { type Collector, type StateChange, startCollector } from './collector.js';
+import { type ControlServer, startControlServer } from './control.js';
 import { deviceConfigs } from './device-configs.js';
 import { createDistributor } from './distributor.js';
-import { openFleetBroker } from './fleet-broker.js';
+import { type FleetBroker, openFleetBroker } from './fleet-broker.js';
 import { createJournalWriter } from './journal.js';
 import { createLedger } from './ledger.js';
 import { createOrchestratorMetrics } from './metrics.js';
@@ -25,37 +26,36 @@ import type { FleetRunOptions, RunContext } from './run-context.js';
 import { waitFor } from './run-context.js';
 import { inputSource, runPlanOf } from './scenario.js';
 import { Supervisor } from './supervisor.js';
-import { openTarget } from './target.js';
+import { openTarget, type RunningTarget } from './target.js';
 
 export type Cleanups = Array<() => Promise<void>>;
+
+interface Ids {
+  opts: FleetRunOptions;
+  now: () => number;
+  runId: string;
+  fleet: string;
+  runDir: string;
+}
+interface Backbone extends Ids {
+  supervisor: Supervisor;
+  broker: FleetBroker;
+  target: RunningTarget;
+}
+type Books = Backbone &
+  Pick<
+    RunContext,
+    'journal' | 'registry' | 'metrics' | 'progress' | 'ledger' | 'distributor' | 'state'
+  >;
 
 function newRunId(now: number): string {
   const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `run-${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-function expectDevices(opts: FleetRunOptions): DeviceRegistry {
-  const registry = new DeviceRegistry();
-  for (const d of opts.scenario.devices) {
-    registry.expect({
-      id: d.id,
-      kind: d.kind,
-      profile: d.profile,
-      input: d.input,
-      source: inputSource(d.input),
-    });
-  }
-  return registry;
-}
-
-export async function startRun(opts: FleetRunOptions, cleanups: Cleanups): Promise<RunContext> {
-  const now = opts.now ?? epochNow;
+async function openBackbone(ids: Ids, cleanups: Cleanups): Promise<Backbone> {
+  const { opts, fleet, runDir } = ids;
   const { scenario, log } = opts;
-  const runId = newRunId(now());
-  const fleet = opts.fleet ?? 'pilot';
-  const runDir = join(opts.stateDir, runId);
-  mkdirSync(runDir, { recursive: true });
-
   const supervisor = new Supervisor();
   cleanups.push(() => supervisor.stopAll());
   supervisor.prefork(scenario.devices.map((d) => d.id));
@@ -82,8 +82,13 @@ export async function startRun(opts: FleetRunOptions, cleanups: Cleanups): Promi
       'funding is planned but no Stripe webhook secret is known: set STRIPE_WEBHOOK_SECRET in the env file, or set operations.funding.perMinute to 0',
     );
   }
+  return { ...ids, supervisor, broker, target };
+}
 
-  const journal = createJournalWriter(join(runDir, 'journal.jsonl'));
+function openBooks(b: Backbone, cleanups: Cleanups): Books {
+  const { opts, now, runId, fleet } = b;
+  const { scenario } = opts;
+  const journal = createJournalWriter(join(b.runDir, 'journal.jsonl'));
   cleanups.push(() => journal.close());
   journal.write({
     t: 'run',
@@ -94,7 +99,11 @@ export async function startRun(opts: FleetRunOptions, cleanups: Cleanups): Promi
     createdAt: now(),
     plan: runPlanOf(scenario),
   });
-  const registry = expectDevices(opts);
+  const registry = new DeviceRegistry();
+  for (const d of scenario.devices) {
+    const { id, kind, profile, input } = d;
+    registry.expect({ id, kind, profile, input, source: inputSource(input) });
+  }
   const metrics = createOrchestratorMetrics();
   const progress = createProgressWindow();
   const ledger = createLedger({
@@ -110,100 +119,96 @@ export async function startRun(opts: FleetRunOptions, cleanups: Cleanups): Promi
     registry,
     ledger,
     publish: (device, plan) => {
-      broker.mqtt.publish(deviceTopic(fleet, device, 'plan'), encodePayload(plan), { qos: 1 });
+      b.broker.mqtt.publish(deviceTopic(fleet, device, 'plan'), encodePayload(plan), { qos: 1 });
     },
   });
   const state: RunContext['state'] = { phase: 'starting', aborted: false, startAt: 0, endsAt: 0 };
+  return { ...b, journal, registry, metrics, progress, ledger, distributor, state };
+}
 
-  const lost = (id: string, at: number) => {
-    // Lost while running or draining: what it owed is interrupted or handed on, never left owed.
-    if (state.phase !== 'running' && state.phase !== 'draining') return;
-    const c = distributor.deviceLost(id, at);
-    log(
+/** Device births and losses: journaled, and a loss while running or draining ends what it owed. */
+async function listen(k: Books): Promise<Collector> {
+  const { registry, journal, state, opts } = k;
+  const onState = (id: string, change: StateChange, at: number) => {
+    const s = registry.get(id)?.status;
+    const status = s === 'online' || s === 'reader_disconnected' ? s : 'offline';
+    const reason = change === 'lost' || change === 'shutdown' ? { reason: change } : {};
+    journal.write({ t: 'device', id, at, status, ...reason });
+    if (change === 'born' && state.phase === 'running') opts.log(`${id} is up`);
+    if (change !== 'lost' || (state.phase !== 'running' && state.phase !== 'draining')) return;
+    const c = k.distributor.deviceLost(id, registry.get(id)?.lostAt ?? at);
+    opts.log(
       `${id} lost: ${c.interrupted} interrupted, ${c.reassigned} reassigned, ${c.dropped} dropped`,
     );
   };
-  const onState = (id: string, change: StateChange, at: number) => {
-    const d = registry.get(id);
-    const status =
-      d?.status === 'online' || d?.status === 'reader_disconnected' ? d.status : 'offline';
-    journal.write({
-      t: 'device',
-      id,
-      at,
-      status,
-      ...(change === 'lost' || change === 'shutdown' ? { reason: change } : {}),
-    });
-    if (change === 'born' && state.phase === 'running') log(`${id} is up`);
-    if (change === 'lost') lost(id, registry.get(id)?.lostAt ?? at);
-  };
-  const collector = await startCollector({
-    mqtt: broker.mqtt,
-    fleet,
-    runId,
-    registry,
-    ledger,
-    now,
-    hooks: { log, onState },
-  });
-
-  supervisor.on('log', (host, line) => log(`[${host}] ${line}`));
-  supervisor.on('exit', (host, code, signal) => {
+  k.supervisor.on('log', (host, line) => opts.log(`[${host}] ${line}`));
+  k.supervisor.on('exit', (host, code, signal) => {
     if (state.phase === 'starting' || state.phase === 'done' || state.phase === 'aborted') return;
-    log(`device process ${host.hostId} (pid ${host.pid}) exited (${signal ?? `code ${code}`})`);
-    const at = now();
+    opts.log(
+      `device process ${host.hostId} (pid ${host.pid}) exited (${signal ?? `code ${code}`})`,
+    );
+    const at = k.now();
     for (const id of host.deviceIds) if (registry.markLost(id, at)) onState(id, 'lost', at);
   });
+  return startCollector({
+    mqtt: k.broker.mqtt,
+    fleet: k.fleet,
+    runId: k.runId,
+    registry,
+    ledger: k.ledger,
+    now: k.now,
+    hooks: { log: opts.log, onState },
+  });
+}
+
+async function startDevices(k: Books): Promise<number> {
+  const { opts } = k;
   const configs = deviceConfigs({
-    scenario,
-    target,
-    fleet,
-    broker: { url: broker.url, token: broker.token },
+    scenario: opts.scenario,
+    target: k.target,
+    fleet: k.fleet,
+    broker: { url: k.broker.url, token: k.broker.token },
     stateDir: join(opts.stateDir, 'outbox'),
     seed: opts.seed,
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.stripeDelayMs !== undefined ? { stripeDelayMs: opts.stripeDelayMs } : {}),
   });
-  log(`starting ${configs.length} device processes…`);
-  await Promise.all(configs.map((c) => supervisor.spawn(c.id, [c])));
+  opts.log(`starting ${configs.length} device processes…`);
+  await Promise.all(configs.map((c) => k.supervisor.spawn(c.id, [c])));
   await waitFor(
-    () => registry.up().length === configs.length,
+    () => k.registry.up().length === configs.length,
     15_000,
     'not every device announced itself on the broker',
   );
+  return configs.length;
+}
 
+async function startControl(k: Books, cleanups: Cleanups): Promise<ControlServer> {
   const control = await startControlServer({
-    fleet,
-    registry,
-    metrics: metrics.registry,
-    ...(opts.metricsPort ? { port: opts.metricsPort } : {}),
+    fleet: k.fleet,
+    registry: k.registry,
+    metrics: k.metrics.registry,
+    ...(k.opts.metricsPort ? { port: k.opts.metricsPort } : {}),
     actions: {
-      kill: async (id) => supervisor.kill(id).pid,
-      revive: async (id) => (await supervisor.revive(id)).pid,
-      status: () => ({ runId, phase: state.phase, devices: registry.all() }),
+      kill: async (id) => k.supervisor.kill(id).pid,
+      revive: async (id) => (await k.supervisor.revive(id)).pid,
+      status: () => ({ runId: k.runId, phase: k.state.phase, devices: k.registry.all() }),
     },
   });
   cleanups.push(() => control.close());
+  return control;
+}
 
-  return {
-    opts,
-    scenario,
-    now,
-    runId,
-    fleet,
-    runDir,
-    journal,
-    ledger,
-    registry,
-    supervisor,
-    broker,
-    target,
-    metrics,
-    progress,
-    collector,
-    distributor,
-    control,
-    devicesTotal: configs.length,
-    state,
-  };
+export async function startRun(opts: FleetRunOptions, cleanups: Cleanups): Promise<RunContext> {
+  const now = opts.now ?? epochNow;
+  const runId = newRunId(now());
+  const fleet = opts.fleet ?? 'pilot';
+  const runDir = join(opts.stateDir, runId);
+  mkdirSync(runDir, { recursive: true });
+  const backbone = await openBackbone({ opts, now, runId, fleet, runDir }, cleanups);
+  const books = openBooks(backbone, cleanups);
+  const collector = await listen(books);
+  const devicesTotal = await startDevices(books);
+  const control = await startControl(books, cleanups);
+  return { ...books, scenario: opts.scenario, collector, control, devicesTotal };
 }
