@@ -6,7 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ErrorCodes, isGhostfleetError } from '../contract/errors.js';
 import { type ExitCode, ExitCodes } from '../contract/exit-codes.js';
-import { chaosCommand } from './commands/chaos.js';
+import { chaosCommand, statusCommand, stopCommand } from './commands/chaos.js';
 import { type EmulateDeps, type EmulateFlags, emulateCommand } from './commands/emulate.js';
 import { profilesCommand, profilesValidateCommand } from './commands/profiles.js';
 import { type QrFlags, qrCommand } from './commands/qr.js';
@@ -101,6 +101,22 @@ export function buildProgram(
     .action(async (run: string, flags: ReportFlags) =>
       setExit(await reportCommand(run, flags, io)),
     );
+
+  program
+    .command('status')
+    .description('the running fleet: phase, rates, every device up/down and what it owes')
+    .option('--json', 'print JSON')
+    .addOption(stateDir)
+    .action(async (flags: { stateDir: string; json?: boolean }) =>
+      setExit(await statusCommand(flags.stateDir, flags.json === true, io)),
+    );
+  program
+    .command('stop')
+    .description(
+      'stop the running fleet gracefully: no more arrivals; it drains, validates, reports',
+    )
+    .addOption(stateDir)
+    .action(async (flags: { stateDir: string }) => setExit(await stopCommand(flags.stateDir, io)));
 
   for (const verb of ['kill', 'revive'] as const) {
     program

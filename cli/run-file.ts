@@ -12,6 +12,8 @@ export interface CurrentRun {
   brokerUrl: string;
   fleet: string;
   pid: number;
+  /** The run's 0600 fleet-token file: other commands read it to authenticate to the control API. */
+  tokenFile: string;
 }
 
 export function currentRunPath(stateDir: string): string {
@@ -40,5 +42,12 @@ export function readCurrentRun(stateDir: string): CurrentRun {
       `no fleet is running here (no ${path}); start one with \`ghostfleet run\`, or pass --state-dir`,
     );
   }
-  return JSON.parse(readFileSync(path, 'utf8')) as CurrentRun;
+  const run = JSON.parse(readFileSync(path, 'utf8')) as Partial<CurrentRun>;
+  if (typeof run.controlUrl !== 'string' || typeof run.tokenFile !== 'string') {
+    throw new GhostfleetError(
+      ErrorCodes.BadArgument,
+      `${path} is not a current run file (a run of an older ghostfleet?): remove it and retry`,
+    );
+  }
+  return run as CurrentRun;
 }

@@ -3,8 +3,13 @@
  * - `GET /sd`: Prometheus http_sd JSON of every device host, live or not, so a killed device shows
  *   `up == 0` instead of vanishing (https://prometheus.io/docs/prometheus/latest/http_sd/).
  * - `GET /metrics`: the orchestrator's own metrics (planned, dropped, devices up).
- * - `GET /status`: the fleet as JSON; `POST /devices/{id}/kill` and `/revive`: the chaos drill.
+ * - `GET /status`: the fleet as JSON; `POST /devices/{id}/kill` and `/revive`: the chaos drill;
+ *   `POST /stop`: a graceful stop (no more arrivals; drain, validate, report).
+ * Everything but `/sd` and `/metrics` needs `Authorization: Bearer <fleet token>` (the run's 0600
+ * token file): anyone on the host could otherwise kill a door. `/sd` and `/metrics` stay open
+ * because Prometheus scrapes them and they carry nothing secret (names, ports, counters).
  */
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { ErrorCodes, GhostfleetError, isGhostfleetError } from '../contract/errors.js';
@@ -14,6 +19,15 @@ export interface ControlActions {
   kill(deviceId: string): Promise<unknown>;
   revive(deviceId: string): Promise<unknown>;
   status(): unknown;
+  stop?(): Promise<unknown>;
+}
+
+/** Constant-time comparison of the presented bearer token with the fleet's. */
+function authorized(req: IncomingMessage, token: string): boolean {
+  const header = req.headers.authorization ?? '';
+  const presented = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+  const expected = Buffer.from(token);
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
 export interface ControlServer {
@@ -50,6 +64,8 @@ export async function startControlServer(opts: {
   registry: DeviceRegistry;
   metrics: Registry;
   actions: ControlActions;
+  /** The fleet token every mutating or revealing request must present. */
+  token: string;
   host?: string;
   port?: number;
 }): Promise<ControlServer> {
@@ -64,8 +80,19 @@ export async function startControlServer(opts: {
       res.writeHead(200, { 'content-type': opts.metrics.contentType }).end(text);
       return;
     }
+    if (!authorized(req, opts.token)) {
+      req.resume();
+      return json(res, 401, {
+        ok: false,
+        code: 'GF_UNAUTHORIZED',
+        error: 'this endpoint needs Authorization: Bearer <the fleet token in the run directory>',
+      });
+    }
     if (req.method === 'GET' && url.pathname === '/status')
       return json(res, 200, opts.actions.status());
+    if (req.method === 'POST' && url.pathname === '/stop' && opts.actions.stop) {
+      return json(res, 200, { ok: true, result: await opts.actions.stop() });
+    }
     if (req.method === 'POST' && action) {
       const [, id, verb] = action as unknown as [string, string, 'kill' | 'revive'];
       try {
@@ -81,7 +108,7 @@ export async function startControlServer(opts: {
     }
     json(res, 404, {
       error: 'not found',
-      try: ['/sd', '/metrics', '/status', 'POST /devices/{id}/kill'],
+      try: ['/sd', '/metrics', '/status', 'POST /devices/{id}/kill', 'POST /stop'],
     });
   };
   const server = createServer((req, res) => {

@@ -95,7 +95,7 @@ export async function runArrivals(ctx: RunContext, onRunning?: () => void): Prom
     const tick = () => {
       const t = now();
       updateDevicesUp(ctx);
-      if (!ctx.state.aborted) {
+      if (!ctx.state.aborted && ctx.state.stoppedAt === null) {
         pacer.update(t);
         if (t >= nextWindow) {
           nextWindow = t + PLAN_WINDOW_MS;
@@ -107,7 +107,8 @@ export async function runArrivals(ctx: RunContext, onRunning?: () => void): Prom
         lastProgress = t;
         opts.progress(progressLine(ctx, t));
       }
-      if (ctx.state.aborted || (planner.done() && t >= planner.endsAt)) {
+      const stopped = ctx.state.aborted || ctx.state.stoppedAt !== null;
+      if (stopped || (planner.done() && t >= planner.endsAt)) {
         clearInterval(timer);
         opts.signal?.removeEventListener('abort', onAbort);
         resolve();

@@ -78,8 +78,17 @@ export interface RunContext {
   readonly distributor: Distributor;
   readonly control: ControlServer;
   readonly devicesTotal: number;
-  /** Mutable by the phases: where the run is, and whether it was asked to stop early. */
-  state: { phase: RunPhase; aborted: boolean; startAt: number; endsAt: number };
+  /**
+   * Mutable by the phases: where the run is; `aborted` (a signal: short drain), `stoppedAt` (a
+   * graceful `ghostfleet stop`: no more arrivals, full drain).
+   */
+  state: {
+    phase: RunPhase;
+    aborted: boolean;
+    stoppedAt: number | null;
+    startAt: number;
+    endsAt: number;
+  };
 }
 
 /** Publish the retained run state and journal the phase. */

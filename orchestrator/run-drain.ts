@@ -26,6 +26,13 @@ function deviceFacts(ctx: RunContext): DeviceFacts[] {
 function closingNotes(ctx: RunContext): string[] {
   const notes: string[] = [];
   if (ctx.state.aborted) notes.push('the run was interrupted before its planned end');
+  const { stoppedAt, startAt } = ctx.state;
+  if (stoppedAt !== null) {
+    const at = Math.max(0, Math.round((stoppedAt - startAt) / 1000));
+    notes.push(
+      `stopped by \`ghostfleet stop\` ${at} s into the run: rates are per minute of the planned duration`,
+    );
+  }
   const bad = ctx.collector.badPayloads();
   if (bad > 0) notes.push(`${bad} MQTT messages did not parse and were ignored`);
   const stale = ctx.collector.otherRuns();

@@ -122,7 +122,13 @@ function openBooks(b: Backbone, cleanups: Cleanups): Books {
       b.broker.mqtt.publish(deviceTopic(fleet, device, 'plan'), encodePayload(plan), { qos: 1 });
     },
   });
-  const state: RunContext['state'] = { phase: 'starting', aborted: false, startAt: 0, endsAt: 0 };
+  const state: RunContext['state'] = {
+    phase: 'starting',
+    aborted: false,
+    stoppedAt: null,
+    startAt: 0,
+    endsAt: 0,
+  };
   return { ...b, journal, registry, metrics, progress, ledger, distributor, state };
 }
 
@@ -183,16 +189,62 @@ async function startDevices(k: Books): Promise<number> {
   return configs.length;
 }
 
+/** `GET /status`: what `ghostfleet status` prints. */
+function runStatus(k: Books) {
+  const now = k.now();
+  const ops = k.opts.scenario.operations;
+  const snapshot = k.progress.snapshot({
+    now,
+    startAt: k.state.startAt || now,
+    totalMs: k.opts.scenario.duration,
+    targets: {
+      entry: ops.entry.perMinute,
+      concession: ops.concession.perMinute,
+      funding: ops.funding.perMinute,
+    },
+    devicesUp: k.registry.up().length,
+    devicesTotal: k.registry.all().length,
+  });
+  return {
+    runId: k.runId,
+    phase: k.state.phase,
+    stoppedAt: k.state.stoppedAt,
+    startAt: k.state.startAt,
+    endsAt: k.state.endsAt,
+    now,
+    operations: snapshot.operations,
+    pending: k.ledger.pending(),
+    devices: k.registry.all().map((d) => ({
+      id: d.id,
+      kind: d.kind,
+      status: d.status,
+      source: d.source,
+      births: d.births,
+      pid: d.pid ?? null,
+      /** Events sent to it and not yet answered: its line and what is in flight. */
+      owed: k.ledger.owed(d.id).length,
+    })),
+  };
+}
+
 async function startControl(k: Books, cleanups: Cleanups): Promise<ControlServer> {
   const control = await startControlServer({
     fleet: k.fleet,
     registry: k.registry,
     metrics: k.metrics.registry,
+    token: k.broker.token,
     ...(k.opts.metricsPort ? { port: k.opts.metricsPort } : {}),
     actions: {
       kill: async (id) => k.supervisor.kill(id).pid,
       revive: async (id) => (await k.supervisor.revive(id)).pid,
-      status: () => ({ runId: k.runId, phase: k.state.phase, devices: k.registry.all() }),
+      status: () => runStatus(k),
+      stop: async () => {
+        if (k.state.phase === 'running' && k.state.stoppedAt === null) {
+          k.state.stoppedAt = k.now();
+          k.opts.log('stop requested: no more arrivals; draining, then validating');
+        }
+        return { phase: k.state.phase };
+      },
     },
   });
   cleanups.push(() => control.close());

@@ -126,6 +126,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
             brokerUrl: info.brokerUrl,
             fleet: info.fleet,
             pid: process.pid,
+            tokenFile: info.tokenFile,
           });
           io.err(
             [
