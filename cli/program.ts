@@ -13,6 +13,7 @@ import { type QrFlags, qrCommand } from './commands/qr.js';
 import { type ReaderListers, readersCommand } from './commands/readers.js';
 import { type ReportFlags, reportCommand } from './commands/report.js';
 import { type RunFlags, runCommand } from './commands/run.js';
+import { type SandboxFlags, sandboxCommand } from './commands/sandbox.js';
 import type { CliIo } from './io.js';
 
 const EXIT_BY_CODE: Partial<Record<string, ExitCode>> = {
@@ -101,6 +102,21 @@ export function buildProgram(
     .action(async (run: string, flags: ReportFlags) =>
       setExit(await reportCommand(run, flags, io)),
     );
+
+  program
+    .command('sandbox')
+    .description(
+      'start the embedded GhostPass sandbox on its own (a staging stand-in) and write its .env.test; Ctrl-C stops it',
+    )
+    .option('--port <n>', 'port to listen on (0: a free one)', '0')
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--wallets <n>', 'test wallets to provision', '5000')
+    .option('--env-out <file>', 'where to write the env file (mode 0600)', '.env.test')
+    .addHelpText(
+      'after',
+      '\nExample:\n  ghostfleet sandbox --port 8787 &\n  ghostfleet run --target http://127.0.0.1:8787 --env-file .env.test',
+    )
+    .action(async (flags: SandboxFlags) => setExit(await sandboxCommand(flags, io)));
 
   program
     .command('status')

@@ -1,0 +1,51 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseEnvFile, targetFromEnv } from '../../ghostpass/env-file.js';
+import { main } from '../program.js';
+import { sandboxCommand } from './sandbox.js';
+import { captureIo } from './test-support.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gf-sandbox-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('ghostfleet sandbox', () => {
+  it('serves GhostPass and writes a 0600 env file a run can use, printing no secret', async () => {
+    const io = captureIo(dir);
+    let stop: () => void = () => {};
+    const stopped = new Promise<void>((r) => {
+      stop = r;
+    });
+    const running = sandboxCommand(
+      { port: '0', host: '127.0.0.1', wallets: '20', envOut: 'sandbox.env' },
+      io,
+      stopped,
+    );
+    const envPath = join(dir, 'sandbox.env');
+    for (let i = 0; i < 200 && !io.stdout().includes('Ctrl-C'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const text = readFileSync(envPath, 'utf8');
+    expect(statSync(envPath).mode & 0o777).toBe(0o600);
+    const t = targetFromEnv(parseEnvFile(text));
+    expect(t.ids.entryGateways).toHaveLength(2);
+    expect(t.webhookSecret).toMatch(/^whsec_/);
+    expect(io.stdout()).not.toContain(t.webhookSecret as string);
+    expect(io.stderr()).not.toContain(t.webhookSecret as string);
+    const res = await fetch(`${t.baseUrl}/api/wallet/balance`, {
+      headers: { 'x-device-fingerprint': 'device_test_3' },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ wallet_binding_id: 'wallet_test_3' });
+    stop();
+    expect(await running).toBe(0);
+  });
+
+  it('refuses a bad port or wallet count with exit 2', async () => {
+    const io = captureIo(dir);
+    expect(await main(['sandbox', '--port', '70000'], io)).toBe(2);
+    expect(io.stderr()).toMatch(/--port must be 0\.\.65535/);
+    expect(await main(['sandbox', '--wallets', 'many'], io)).toBe(2);
+  });
+});

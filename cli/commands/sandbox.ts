@@ -1,0 +1,80 @@
+/**
+ * `ghostfleet sandbox`: the embedded GhostPass double on its own, as a staging stand-in. It writes
+ * the `.env.test` a `ghostfleet run --target URL` needs (ids and the webhook secret) to a 0600 file
+ * it names, and stays up until Ctrl-C / SIGTERM. The secret is in that file only, never printed.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
+import { ExitCodes } from '../../contract/exit-codes.js';
+import { formatEnvFile } from '../../ghostpass/env-write.js';
+import { type Sandbox, startSandbox } from '../../ghostpass/sandbox/server.js';
+import type { CliIo } from '../io.js';
+
+export interface SandboxFlags {
+  port: string;
+  wallets: string;
+  envOut: string;
+  host: string;
+}
+
+function wholeNumber(value: string, flag: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new GhostfleetError(
+      ErrorCodes.BadArgument,
+      `${flag} must be ${min}..${max}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+export interface SandboxHandle {
+  sandbox: Sandbox;
+  envPath: string;
+}
+
+/** Starts the sandbox and writes its env file; the command form waits for a signal. */
+export async function openSandbox(flags: SandboxFlags, io: CliIo): Promise<SandboxHandle> {
+  const port = wholeNumber(flags.port, '--port', 0, 65535);
+  const wallets = wholeNumber(flags.wallets, '--wallets', 1, 1_000_000);
+  const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
+  io.err(`starting the GhostPass sandbox (PGlite, ${wallets} wallets)…\n`);
+  const sandbox = await startSandbox({ port, host: flags.host, wallets, webhookSecret });
+  const envPath = resolve(io.cwd, flags.envOut);
+  writeFileSync(
+    envPath,
+    formatEnvFile(
+      { baseUrl: sandbox.url, ids: sandbox.ids, webhookSecret },
+      `ghostfleet sandbox at ${sandbox.url} (correct mode) — ids and secrets for ghostfleet run --target`,
+    ),
+    { mode: 0o600 },
+  );
+  chmodSync(envPath, 0o600);
+  return { sandbox, envPath };
+}
+
+export async function sandboxCommand(
+  flags: SandboxFlags,
+  io: CliIo,
+  until: Promise<void> = new Promise((r) => {
+    process.once('SIGINT', r);
+    process.once('SIGTERM', r);
+  }),
+): Promise<number> {
+  const { sandbox, envPath } = await openSandbox(flags, io);
+  io.out(
+    [
+      `GhostPass sandbox: ${sandbox.url}`,
+      `env file (0600, holds the webhook secret): ${envPath}`,
+      `run against it: ghostfleet run --target ${sandbox.url} --env-file ${envPath}`,
+      'Ctrl-C stops it.',
+      '',
+    ].join('\n'),
+  );
+  await until;
+  io.err('stopping the sandbox…\n');
+  await sandbox.close();
+  return ExitCodes.Ok;
+}
