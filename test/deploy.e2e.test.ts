@@ -54,6 +54,8 @@ const seen: {
   orchestratorMetrics: string;
   configDiff: { occurrences: number; onlyPortChanged: boolean };
   png: { path: string; panels: number; panelsWithData: number } | null;
+  /** The same check on known-bad expressions: it must see them as empty and as an error. */
+  controls: { misspelledSeries: number; badSyntaxError: string };
 } = {
   devices: [],
   upBefore: [],
@@ -66,6 +68,7 @@ const seen: {
   orchestratorMetrics: '',
   configDiff: { occurrences: 0, onlyPortChanged: false },
   png: null,
+  controls: { misspelledSeries: -1, badSyntaxError: '' },
 };
 
 /** Copy deploy/prometheus and point it at this run's control port: the only change. */
@@ -149,6 +152,18 @@ async function checkEveryExpression(prom: string, startMs: number): Promise<void
       ...(a.error ? { error: a.error } : {}),
     });
   }
+  const misspelled = await range(
+    prom,
+    'sum(rate(ghostfleet_operation_total[20s]))',
+    startMs,
+    endMs,
+    5,
+  );
+  const badSyntax = await range(prom, 'sum by (le (rate(x[1m]))', startMs, endMs, 5);
+  seen.controls = {
+    misspelledSeries: misspelled.series.length,
+    badSyntaxError: badSyntax.error ?? '',
+  };
   const births = `count(count by (instance) (count_over_time(up{job="ghostfleet",device="door-1"}[${values.__range}])))`;
   seen.births = Number((await instant(prom, births)).series[0]?.value?.[1] ?? 0);
   const res = await fetch(`${prom}/api/v1/label/device/values?match[]=up{job="ghostfleet"}`);
@@ -237,7 +252,10 @@ describe.skipIf(missing !== null)(
       const s = await scenario();
       seen.devices = s.devices.map((d) => d.id).sort();
       const controlPort = await freePort();
-      const checks: Promise<void>[] = [];
+      // The observation ends the run when it is done; a failure is rethrown below instead of
+      // being left as a rejected promise while the fleet plays out its duration.
+      const abort = new AbortController();
+      let observed: Promise<unknown> = Promise.resolve();
       await runFleet({
         scenario: s,
         seed: 8,
@@ -247,17 +265,27 @@ describe.skipIf(missing !== null)(
         metricsPort: controlPort,
         log: () => {},
         stripeDelayMs: 300,
+        signal: abort.signal,
         onReady: (info) => {
-          checks.push(
-            (async () => {
-              const startMs = Date.now();
-              prometheus = await startPrometheus(prepareConfig(controlPort), join(dir, 'tsdb'));
-              await observe(prometheus.url, info, startMs);
-            })(),
+          observed = (async () => {
+            const startMs = Date.now();
+            prometheus = await startPrometheus(prepareConfig(controlPort), join(dir, 'tsdb'));
+            await observe(prometheus.url, info, startMs);
+          })().then(
+            // Seen all there is to see: end the run now rather than burn the shared CPU.
+            () => {
+              abort.abort();
+              return null;
+            },
+            (err: unknown) => {
+              abort.abort();
+              return err;
+            },
           );
         },
       });
-      await Promise.all(checks);
+      const failure = await observed;
+      if (failure) throw failure;
     }, 300_000);
 
     it('ran the shipped prometheus.yml with only the port substituted', () => {
@@ -284,6 +312,8 @@ describe.skipIf(missing !== null)(
 
     it('every rule and dashboard expression returns data from the run', () => {
       expect(seen.checked.length).toBeGreaterThan(40);
+      expect(seen.controls.misspelledSeries).toBe(0);
+      expect(seen.controls.badSyntaxError).toMatch(/parse error/);
       expect(seen.checked.filter((c) => c.error)).toEqual([]);
       const empty = seen.checked.filter((c) => c.series === 0);
       const requestedAndAbsent = (c: Checked) =>

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { type ShippedDashboard, substitute } from './dashboards.js';
 import { range } from './prometheus.js';
@@ -60,7 +61,9 @@ const PALETTE = ['#73bf69', '#f2cc0c', '#8ab8ff', '#ff780a', '#f2495c', '#5794f2
 /** A self-contained page: chart.js inlined, data inlined, no network. */
 export function dashboardHtml(title: string, footer: string, panels: PanelData[]): string {
   const require = createRequire(import.meta.url);
-  const chartJs = readFileSync(require.resolve('chart.js/dist/chart.umd.js'), 'utf8');
+  // The UMD build defines the global `Chart`; it is not in the package's exports map.
+  const dist = dirname(require.resolve('chart.js'));
+  const chartJs = readFileSync(join(dist, 'chart.umd.js'), 'utf8');
   const data = JSON.stringify({ panels, palette: PALETTE }).replace(/</g, '\\u003c');
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   return `<!doctype html><html><head><meta charset="utf-8"><style>
