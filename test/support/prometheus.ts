@@ -78,6 +78,16 @@ export function range(
   return get(`${prom}/api/v1/query_range?${q}`);
 }
 
+/** The scrape interval Prometheus applies to its targets (from /api/v1/targets). */
+export async function scrapeIntervalMs(prom: string): Promise<number> {
+  const res = await fetch(`${prom}/api/v1/targets?state=active`);
+  const body = (await res.json()) as { data: { activeTargets: Array<{ scrapeInterval: string }> } };
+  const s = body.data.activeTargets[0]?.scrapeInterval ?? '';
+  const m = /^(\d+)s$/.exec(s);
+  if (!m) throw new Error(`unexpected scrapeInterval ${JSON.stringify(s)}`);
+  return Number(m[1]) * 1000;
+}
+
 const Rules = z.object({
   data: z.object({
     groups: z.array(

@@ -133,3 +133,30 @@ export async function screenshot(
     await context.close();
   }
 }
+
+/** Draw `shipped` from `prom` over [startMs, endMs] into `path`; says how many panels had data. */
+export async function renderPng(opts: {
+  prom: string;
+  shipped: ShippedDashboard;
+  values: Record<string, string>;
+  startMs: number;
+  endMs: number;
+  path: string;
+  tmp: string;
+}): Promise<{ panels: number; panelsWithData: number }> {
+  const { shipped, startMs, endMs } = opts;
+  const panels = await panelData(opts.prom, shipped, opts.values, startMs, endMs);
+  const when = new Date(endMs).toISOString().slice(0, 19);
+  const html = dashboardHtml(
+    `${shipped.dashboard.title} — rendered from Prometheus, not Grafana`,
+    `Every line is a query_range answer of a real Prometheus scraping ${Math.round((endMs - startMs) / 1000)} s of a ghostfleet run ` +
+      `(${when} UTC; door-1 SIGKILLed then revived), for the expressions in deploy/grafana/dashboards/${shipped.file}, ` +
+      'drawn with chart.js in headless chromium by test/deploy.e2e.test.ts. Grafana itself could not run on this machine.',
+    panels,
+  );
+  await screenshot(html, opts.path, join(opts.tmp, 'chromium'));
+  return {
+    panels: panels.length,
+    panelsWithData: panels.filter((p) => p.series.length > 0).length,
+  };
+}
