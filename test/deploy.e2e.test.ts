@@ -208,7 +208,9 @@ async function scenario(): Promise<Scenario> {
   return {
     ...demo,
     name: 'deploy',
-    duration: 70_000,
+    // An upper bound: the observation aborts the run as soon as it has seen everything (~40 s),
+    // and a loaded machine must not see the run end first.
+    duration: 150_000,
     // A small crowd on thin wallets: some purchases are declined (402), so the "outcomes other
     // than ok" panel has something real to show.
     crowd: { ...demo.crowd, wallets: 400, maxInside: 200, openingBalanceCents: 3000 },
