@@ -5,12 +5,13 @@
  * provisioning. The files agree with each other where Grafana, Prometheus and the CLI meet: port,
  * datasource uid, scrape interval, mount paths. Each check is shown to fail on a broken copy.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseEnvFile, REQUIRED_ENV_VARIABLES, targetFromEnv } from '../ghostpass/env-file.js';
+import { freePort } from './support/net.js';
 import { missingTool } from './support/tools.js';
 
 const root = join(import.meta.dirname, '..');
@@ -140,6 +141,37 @@ describe.skipIf(python !== null)(
       expect(composeText).toContain(
         `./deploy/grafana/dashboards:${boards.providers[0]?.options.path}:ro`,
       );
+    });
+  },
+);
+
+const mosquitto =
+  missingTool('mosquitto', 'mosquitto') ?? missingTool('mosquitto_sub', 'mosquitto-clients');
+describe.skipIf(mosquitto !== null)(
+  `mosquitto.conf${mosquitto ? ` (skipped: ${mosquitto})` : ''}`,
+  () => {
+    it("loads in a real mosquitto and answers compose's healthcheck", async () => {
+      const shipped = readFileSync(join(deploy, 'mosquitto/mosquitto.conf'), 'utf8');
+      expect(shipped).toContain('listener 1883 0.0.0.0');
+      const port = await freePort();
+      const conf = join(dir, 'mosquitto.conf');
+      writeFileSync(conf, shipped.replace('listener 1883 0.0.0.0', `listener ${port} 127.0.0.1`));
+      const broker = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+      try {
+        // The healthcheck exactly as docker-compose.yml has it ($$ is compose's escape for $).
+        const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+        const line = /test: \["CMD", "mosquitto_sub", (.+)\]/.exec(text)?.[1] ?? '';
+        const args = (JSON.parse(`[${line}]`) as string[]).map((a) => a.replace('$$', '$'));
+        let answer = run('mosquitto_sub', ['-p', String(port), ...args]);
+        for (let i = 0; i < 20 && answer.code !== 0; i++) {
+          await new Promise((r) => setTimeout(r, 250));
+          answer = run('mosquitto_sub', ['-p', String(port), ...args]);
+        }
+        expect(answer.out).toMatch(/^mosquitto version 2\./);
+        expect(answer.code).toBe(0);
+      } finally {
+        broker.kill();
+      }
     });
   },
 );
