@@ -49,6 +49,29 @@ describe.skipIf(promtool !== null)(`promtool${promtool ? ` (skipped: ${promtool}
     expect(rules.code, rules.out).toBe(0);
   });
 
+  it('the recording rules compute what they say (promtool test rules on synthetic series)', () => {
+    const rules = join(deploy, 'prometheus/rules');
+    const r = run('promtool', ['test', 'rules', 'ghostfleet.rules.test.yml'], rules);
+    expect(r.out).toContain('SUCCESS');
+    expect(r.code, r.out).toBe(0);
+  });
+
+  it('the rule tests catch an averaged quantile', () => {
+    const copy = join(dir, 'averaged');
+    cpSync(join(deploy, 'prometheus/rules'), copy, { recursive: true });
+    const file = join(copy, 'ghostfleet.rules.yml');
+    const fleetP95 =
+      'histogram_quantile(0.95, sum by (le, operation) (rate(ghostfleet_sojourn_duration_seconds_bucket[1m])))';
+    const perDevice =
+      'avg by (operation) (histogram_quantile(0.95, sum by (le, operation, device) (rate(ghostfleet_sojourn_duration_seconds_bucket[1m]))))';
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain(fleetP95);
+    writeFileSync(file, text.replace(fleetP95, perDevice));
+    const r = run('promtool', ['test', 'rules', 'ghostfleet.rules.test.yml'], copy);
+    expect(r.out).toMatch(/p95_1m.*operation="entry"\} 3\.62/s);
+    expect(r.code).not.toBe(0);
+  });
+
   it('rejects a broken copy (an unknown key, a bad PromQL expression)', () => {
     cpSync(join(deploy, 'prometheus'), join(dir, 'prom'), { recursive: true });
     const cfg = join(dir, 'prom/prometheus.yml');
