@@ -1,76 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseJournal } from './records.js';
 import { buildSeries } from './series.js';
-
-const S = 1_700_000_000_000;
-
-/** A served event's result, as a device reports it (times relative to S). */
-function result(id: string, at: number, decided: number, sent: number, responded: number) {
-  return {
-    id,
-    op: 'entry',
-    outcome: 'ok',
-    source: 'virtual',
-    at: S + at,
-    sent: S + sent,
-    responded: S + responded,
-    decided: S + decided,
-  };
-}
-
-function planned(id: string, op: string, at: number, device: string, extra = {}) {
-  return {
-    t: 'planned',
-    id,
-    op,
-    at: S + at,
-    device,
-    wallet: 'wallet_test_1',
-    method: 'QR',
-    source: 'virtual',
-    ...extra,
-  };
-}
-
-const ok = (id: string, device: string, r: ReturnType<typeof result>, outcome = 'ok') => ({
-  t: 'end',
-  id,
-  outcome,
-  device,
-  result: { ...r, outcome },
-});
-
-// A 20-s run, hand-written: entry at door-1/door-2, one purchase, no funding.
-const JOURNAL: unknown[] = [
-  { t: 'run', runId: 'r1', scenario: 'hand', seed: 1, startAt: S, target: 'x' },
-  planned('e1', 'entry', 1000, 'door-1'),
-  planned('e2', 'entry', 2000, 'door-1'),
-  planned('e3', 'entry', 3000, 'door-1'),
-  planned('e4', 'entry', 4000, 'door-1', { collision: 'two-doors' }),
-  planned('c1', 'concession', 5000, 'concession-1', {
-    cart: { itemId: 'b', itemName: 'Beer', unitPriceCents: 800, quantity: 1, tipCents: 0 },
-  }),
-  ok('e1', 'door-1', result('e1', 1000, 1100, 1020, 1080)),
-  ok('e2', 'door-1', result('e2', 2000, 2200, 2050, 2150)),
-  ok('e3', 'door-1', result('e3', 3000, 3300, 3050, 3250)),
-  ok('e4', 'door-1', result('e4', 4000, 4400, 4100, 4300), 'declined'),
-  { ...ok('c1', 'concession-1', result('c1', 5000, 5500, 5050, 5450)) },
-  { t: 'late', id: 'e1', outcome: 'ok', device: 'door-1', result: result('e1', 1000, 9000, 0, 0) },
-  { t: 'mystery', id: 'x' },
-  planned('e5', 'entry', 12000, 'door-2'),
-  planned('e6', 'entry', 15000, 'door-1'),
-  planned('e7', 'entry', 18000, 'door-1'),
-  planned('e8', 'entry', 19000, 'door-2'),
-  { t: 'device', id: 'door-1', at: S + 16000, status: 'offline', reason: 'lost' },
-  { t: 'end', id: 'e6', outcome: 'interrupted', device: 'door-1', reason: 'door-1 lost' },
-  { t: 'end', id: 'e7', outcome: 'reassigned', device: 'door-1', reason: 'door-1 lost' },
-  planned('e7r', 'entry', 18000, 'door-2', { reassignedFrom: 'e7' }),
-  { t: 'device', id: 'door-1', at: S + 17000, status: 'online' },
-  ok('e7r', 'door-2', result('e7r', 18000, 18500, 18100, 18400)),
-  // Dropped by the device after a 10-s wait (the drop deadline): its result carries `decided`.
-  ok('e5', 'door-2', result('e5', 12000, 22000, 0, 0), 'dropped'),
-  { t: 'end', id: 'e8', outcome: 'unserved', device: 'door-2', reason: 'run ended' },
-];
+import { JOURNAL, S } from './test-journal.js';
 
 describe('the run over time, from a hand-written journal', () => {
   const journal = parseJournal(JOURNAL);

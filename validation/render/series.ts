@@ -111,11 +111,12 @@ export function buildSeries(journal: ParsedJournal, opts: SeriesOptions = {}): R
   if (plannedEndAt !== null) touch(plannedEndAt - 1);
 
   const summarize = createWindowSummarizer();
-  // A window's rate is per minute of the part of it that the run covered: the last window of a
-  // 95-s run covers 5 s of arrivals, not 10.
-  const perMinute = (n: number, i: number, until: number): number => {
+  // Arrivals happen only in the planned period: the last window of a 95-s run holds 5 s of them,
+  // so the planned rate divides by that. Decisions continue into the drain: a full window.
+  const perMinute = (n: number, i: number, until: number | null): number => {
     const from = startAt + i * windowMs;
-    const covered = Math.min(from + windowMs, until) - Math.max(from, startAt);
+    const to = until === null ? from + windowMs : Math.min(from + windowMs, until);
+    const covered = to - Math.max(from, startAt);
     return covered > 0 ? round2((n * 60_000) / covered) : 0;
   };
   const operations = {} as Record<Operation, OperationSeries>;
@@ -128,7 +129,7 @@ export function buildSeries(journal: ParsedJournal, opts: SeriesOptions = {}): R
         sojourn: summarize(c?.sojourn ?? []),
         service: summarize(c?.service ?? []),
         plannedPerMinute: perMinute(c?.planned ?? 0, i, plannedEndAt ?? endAt),
-        achievedPerMinute: perMinute(c?.achieved ?? 0, i, endAt),
+        achievedPerMinute: perMinute(c?.achieved ?? 0, i, null),
         outcomes: c?.outcomes ?? zeroOutcomes(),
       });
     }
