@@ -40,6 +40,8 @@ const COLORS = [
   '#7f7f7f',
   '#bcbd22',
   '#17becf',
+  '#393b79',
+  '#637939',
 ];
 const OUTCOME_COLORS: Record<string, string> = {
   ok: '#2ca02c',
@@ -203,24 +205,39 @@ function rateChart(m: ReportModel): ChartSpec {
   };
 }
 
+/** More lines than this and the chart is unreadable: the rest share one "longest of the others". */
+const MAX_QUEUE_LINES = 12;
+
 function queueChart(m: ReportModel): ChartSpec {
   const q = m.series.queue;
-  const datasets = q.devices.map((d, i) =>
+  const byPeak = [...q.devices].sort((a, b) => b.peak - a.peak || a.id.localeCompare(b.id));
+  const shown = byPeak.length > MAX_QUEUE_LINES ? byPeak.slice(0, MAX_QUEUE_LINES - 1) : byPeak;
+  const rest = byPeak.slice(shown.length);
+  const lines = shown
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((d) => ({ label: d.id, max: d.max }));
+  if (rest.length > 0) {
+    lines.push({
+      label: `the other ${rest.length} devices (longest line)`,
+      max: q.t.map((_, k) => Math.max(...rest.map((d) => d.max[k] ?? 0))),
+    });
+  }
+  const datasets = lines.map((d, i) =>
     line(
-      d.id,
+      d.label,
       d.max.map((y, k) => ({ x: q.t[k] ?? 0, y })),
       COLORS[i % COLORS.length] ?? '#000',
-      {
-        stepped: 'before',
-        pointRadius: 0,
-        borderWidth: 1.5,
-      },
+      { stepped: 'before', pointRadius: 0, borderWidth: 1.5 },
     ),
   );
   return {
     id: 'queue',
     title: 'Queue length per device',
-    caption: `Patrons who had arrived and were not yet decided, the longest in each ${q.stepMs / 1000}-s step (derived from the journal).`,
+    caption:
+      `Patrons who had arrived and were not yet decided, the longest in each ${q.stepMs / 1000}-s step (derived from the journal)` +
+      (rest.length > 0
+        ? `; the ${shown.length} devices with the longest lines, the others as one.`
+        : '.'),
     config: lineConfig(datasets, 'seconds since the run started', 'patrons in line'),
   };
 }

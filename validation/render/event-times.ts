@@ -9,9 +9,13 @@
  * - for `unserved`: the run's planned end (they were still queued after the drain),
  * and never before the arrival. `reassigned` is no wait at all: the event moved to another
  * device as a new planned event, which is where the patron queued.
+ * A `late` record is a result that arrived after its event had ended, typically a killed
+ * device's outbox replayed on revival (orchestrator/journal.ts): the device did decide, so when
+ * a late result was served its `decided` is the patron's real end, uncensored. The outcome
+ * stays what the journal kept (the first terminal state wins).
  */
 import type { Operation, Outcome } from '../../contract/operations.js';
-import type { DeviceRecord, ParsedJournal } from './records.js';
+import type { DeviceRecord, EndRecord, ParsedJournal } from './records.js';
 
 /** Outcomes with a real decision (orchestrator/stats.ts records latency for exactly these). */
 const SERVED: ReadonlySet<Outcome> = new Set(['ok', 'declined', 'error', 'timeout']);
@@ -40,8 +44,19 @@ export function eventTimes(
   opts: { plannedEndAt: number | null },
 ): EventTimes[] {
   const finalClock = lastClock(journal);
+  const lateServed = new Map<string, EndRecord>();
+  for (const l of journal.late) {
+    if (SERVED.has(l.outcome) && l.endedAt !== undefined && !lateServed.has(l.id))
+      lateServed.set(l.id, l);
+  }
   return journal.planned.map((p) => {
-    const end = journal.ends.get(p.id);
+    const kept = journal.ends.get(p.id);
+    const late = kept && !SERVED.has(kept.outcome) ? lateServed.get(p.id) : undefined;
+    // A served late result tells when the patron's wait really ended; the outcome stays kept's.
+    const end =
+      kept && late
+        ? { ...late, outcome: kept.outcome, served: true }
+        : kept && { ...kept, served: SERVED.has(kept.outcome) };
     const base = { id: p.id, op: p.op, device: p.device, at: p.at };
     if (end === undefined) {
       // Still owed when the journal stops: waiting at least until the journal's last moment.
@@ -52,10 +67,10 @@ export function eventTimes(
       return { ...base, outcome: end.outcome, endAt: null, censored: false, service: null };
     }
     const service =
-      end.sent !== undefined && end.responded !== undefined && SERVED.has(end.outcome)
+      end.sent !== undefined && end.responded !== undefined && end.served
         ? { ms: end.responded - end.sent, at: end.responded }
         : null;
-    if (SERVED.has(end.outcome) && end.endedAt !== undefined) {
+    if (end.served && end.endedAt !== undefined) {
       return { ...base, outcome: end.outcome, endAt: end.endedAt, censored: false, service };
     }
     const bounds = [p.at, end.endedAt, end.journalClock];

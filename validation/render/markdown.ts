@@ -14,7 +14,7 @@ export function markdownTable(t: Table): string {
   if (t.header.length === 0) return '_(no columns)_';
   const numeric = t.header.map(
     (_, c) =>
-      t.rows.some((r) => (r[c] ?? '') !== '') &&
+      t.rows.some((r) => /\d/.test(r[c] ?? '')) &&
       t.rows.every((r) => /^[-+\d.,% —]*$/.test(r[c] ?? '')),
   );
   const line = (cells: string[]) => `| ${cells.map((c) => md(c)).join(' | ')} |`;

@@ -3,7 +3,7 @@
  * latency limit each operation is judged against, the time series, deliberate collisions and the
  * notes a reader must not miss. `markdown.ts` and `html.ts` only lay it out.
  */
-import { OPERATIONS, type Operation, OUTCOMES, type Outcome } from '../../contract/operations.js';
+import { OPERATIONS, type Operation, type Outcome } from '../../contract/operations.js';
 import type { Report } from '../../orchestrator/report.js';
 import { parseJournal } from './records.js';
 import { buildSeries, type RunSeries } from './series.js';
@@ -148,10 +148,4 @@ export function buildModel(input: ReportInput): ReportModel {
     collisions: [...collisions.values()].sort((a, b) => b.events - a.events),
     notes,
   };
-}
-
-/** Outcome columns worth showing: every outcome, then `pending` only when there is one. */
-export function outcomeColumns(model: ReportModel): Array<Outcome | 'pending'> {
-  const pending = model.report.journal.pending > 0;
-  return pending ? [...OUTCOMES, 'pending'] : [...OUTCOMES];
 }

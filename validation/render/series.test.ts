@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseJournal } from './records.js';
 import { buildSeries } from './series.js';
-import { JOURNAL, S } from './test-journal.js';
+import { JOURNAL, result, S } from './test-journal.js';
 
 describe('the run over time, from a hand-written journal', () => {
   const journal = parseJournal(JOURNAL);
@@ -132,5 +132,26 @@ describe('the run over time, from a hand-written journal', () => {
     const w1 = s.operations.entry.windows[1]!;
     expect(w1.sojourn.count).toBe(2);
     expect(w1.sojourn.p50).toBeCloseTo(0, 3);
+  });
+
+  it('an interrupted patron whose result was replayed late was really served: uncensored', () => {
+    const replayed = parseJournal([
+      ...JOURNAL,
+      {
+        t: 'late',
+        id: 'e6',
+        outcome: 'ok',
+        device: 'door-1',
+        result: { ...result('e6', 15000, 15600, 15100, 15500), outcome: 'ok' },
+      },
+    ]);
+    const w = buildSeries(replayed, { durationMs: 20_000 }).operations.entry.windows[1]!;
+    // e6: 0.6 s, real; e7r 0.5 s. The outcome stays interrupted (the journal's first state).
+    expect(w.sojourn.count).toBe(2);
+    expect(w.sojourn.censored).toBe(0);
+    expect(w.sojourn.p95).toBeCloseTo(0.6, 3);
+    expect(w.service.count).toBe(2);
+    expect(w.outcomes.interrupted).toBe(1);
+    expect(w.achievedPerMinute).toBe(6);
   });
 });

@@ -57,7 +57,7 @@ export interface SeriesOptions {
   targetPerMinute?: Partial<Record<Operation, number>>;
   /** Devices from the report: id, and whether it was up at the end. */
   devices?: ReadonlyArray<{ id: string; up: boolean }>;
-  /** Queue length resolution; default 1 s. */
+  /** Queue length resolution; default a tenth of a window (1 s, or 6 s for long runs). */
   queueStepMs?: number;
 }
 
@@ -143,7 +143,7 @@ export function buildSeries(journal: ParsedJournal, opts: SeriesOptions = {}): R
     startAt,
     windowMs,
     operations,
-    queue: queueSeries(events, { startAt, stepMs: opts.queueStepMs ?? 1000 }),
+    queue: queueSeries(events, { startAt, stepMs: opts.queueStepMs ?? windowMs / 10 }),
     devices: deviceSeries({ records: journal.devices, startAt, endAt, known: [...known.values()] }),
   };
 }

@@ -9,7 +9,7 @@ import type { Report } from '../../orchestrator/report.js';
 export const S = 1_700_000_000_000;
 
 /** A served event's result, as a device reports it (times relative to S). */
-function result(id: string, at: number, decided: number, sent: number, responded: number) {
+export function result(id: string, at: number, decided: number, sent: number, responded: number) {
   return {
     id,
     op: 'entry',
