@@ -53,10 +53,18 @@ export function eventTimes(
     const kept = journal.ends.get(p.id);
     const late = kept && !SERVED.has(kept.outcome) ? lateServed.get(p.id) : undefined;
     // A served late result tells when the patron's wait really ended; the outcome stays kept's.
+    const timing = late ?? kept;
     const end =
-      kept && late
-        ? { ...late, outcome: kept.outcome, served: true }
-        : kept && { ...kept, served: SERVED.has(kept.outcome) };
+      kept === undefined || timing === undefined
+        ? undefined
+        : {
+            outcome: kept.outcome,
+            served: late !== undefined || SERVED.has(kept.outcome),
+            endedAt: timing.endedAt,
+            sent: timing.sent,
+            responded: timing.responded,
+            journalClock: kept.journalClock,
+          };
     const base = { id: p.id, op: p.op, device: p.device, at: p.at };
     if (end === undefined) {
       // Still owed when the journal stops: waiting at least until the journal's last moment.

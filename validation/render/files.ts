@@ -1,7 +1,8 @@
 /**
- * The report a person reads, written to disk: `test-report-YYYY-MM-DD[-N].md` (the protocol's
- * path, in `results/` by convention: the caller names the directory) and the HTML beside it with
- * the same name. A second report of the same day is `-2`, then `-3`: nothing is overwritten.
+ * The report a person reads, written to disk: `test-report-YYYY-MM-DD.md` in `results/` is the
+ * protocol's path (GhostPass `ghost-pass/stress-tests/EXECUTION_GUIDE.md`, "Generate Report"; the
+ * caller names the directory), and the HTML goes beside it with the same name. The protocol has
+ * one report a day; we keep every run's: the second of a day is `-2`, then `-3`, never overwritten.
  * A name is claimed by creating the markdown file exclusively (`wx`), so two runs finishing at
  * once cannot take the same one.
  */
