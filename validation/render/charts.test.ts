@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCharts, type ChartSpec } from './charts.js';
 import { buildModel } from './model.js';
-import { handReport, JOURNAL, S } from './test-journal.js';
+import { handReport, JOURNAL, S } from './test-support.js';
 
 const byId = (charts: ChartSpec[], id: string) => {
   const c = charts.find((x) => x.id === id);

@@ -3,7 +3,7 @@ import { cellText, escapeHtml, escapeMarkdown, jsonForScript } from './escape.js
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { buildModel } from './model.js';
-import { HOSTILE, hostileInput } from './test-journal.js';
+import { HOSTILE, hostileInput } from './test-support.js';
 
 describe('escaping', () => {
   it('HTML text cannot open a tag or end an attribute', () => {

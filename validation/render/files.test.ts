@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGhostfleetError } from '../../contract/errors.js';
 import { reportDay, writeReportFiles } from './files.js';
-import { handReport, JOURNAL } from './test-journal.js';
+import { handReport, JOURNAL } from './test-support.js';
 
 let root: string;
 beforeAll(async () => {

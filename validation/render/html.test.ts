@@ -14,7 +14,7 @@ import type { Report } from '../../orchestrator/report.js';
 import { missingTool } from '../../test/support/tools.js';
 import { openReport, type PageReadback } from './browser.js';
 import { writeReportFiles } from './files.js';
-import { HOSTILE, hostileInput } from './test-journal.js';
+import { HOSTILE, hostileInput } from './test-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 let dir: string;

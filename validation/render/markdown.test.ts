@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from './markdown.js';
 import { buildModel } from './model.js';
-import { handReport, hostileInput, JOURNAL } from './test-journal.js';
+import { handReport, hostileInput, JOURNAL } from './test-support.js';
 
 /** The lines of one `## section`, up to the next one. */
 function section(md: string, title: string): string[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseJournal } from './records.js';
 import { buildSeries } from './series.js';
-import { JOURNAL, result, S } from './test-journal.js';
+import { JOURNAL, result, S } from './test-support.js';
 
 describe('the run over time, from a hand-written journal', () => {
   const journal = parseJournal(JOURNAL);
