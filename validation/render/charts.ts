@@ -86,10 +86,19 @@ function axes(x: string, y: string, extra: Record<string, unknown> = {}): Record
   };
 }
 
-const lineConfig = (datasets: Dataset[], x: string, y: string): ChartSpec['config'] => ({
+const lineConfig = (
+  datasets: Dataset[],
+  x: string,
+  y: string,
+  legend?: string,
+): ChartSpec['config'] => ({
   type: 'line',
   data: { datasets },
-  options: axes(x, y),
+  options: axes(
+    x,
+    y,
+    legend ? { plugins: { legend: { title: { display: true, text: legend } } } } : {},
+  ),
 });
 
 /** A window is drawn at its middle: a 10-s window's p95 describes 0–10 s, not the instant 0. */
@@ -156,7 +165,12 @@ function latencyChart(m: ReportModel, op: Operation): ChartSpec {
       `Per ${m.series.windowMs / 1000}-s window, from HDR histograms. Sojourn (solid) is arrival → decision and counts each wait at its end; ` +
       `dropped, interrupted and unserved patrons count as lower bounds of their wait (censored: ${censored} here). ` +
       `Service (dashed) is request → response. The red line is the protocol's limit on the run's ${limit.stat} ${m.report.thresholdLatency}.`,
-    config: lineConfig(datasets, 'seconds since the run started (window middle)', 'seconds'),
+    config: lineConfig(
+      datasets,
+      'seconds since the run started (window middle)',
+      'seconds',
+      `sojourn (solid) counts each wait at its end, censored ones (${censored}) as lower bounds · service (dashed)`,
+    ),
   };
 }
 

@@ -76,6 +76,11 @@ function invariantSection(m: ReportModel): string {
   return `<section id="invariants"><h2>Invariants</h2>${htmlTable(tables.invariantTable(m))}\n${details}</section>`;
 }
 
+function physical(m: ReportModel): string {
+  const t = tables.physicalTable(m);
+  return t.rows.length > 0 ? `<h3>Physical readers</h3>${htmlTable(t)}` : '';
+}
+
 function header(m: ReportModel): string {
   const r = m.report;
   return `<header class="${m.passed ? 'pass' : 'fail'}">
@@ -108,7 +113,7 @@ export function renderHtml(m: ReportModel): string {
 <body>
 ${header(m)}
 <section><h2>Thresholds</h2>${htmlTable(tables.thresholdTable(m))}</section>
-<section><h2>Operations</h2>${htmlTable(tables.operationTable(m))}<h3>Latency (seconds)</h3>${htmlTable(tables.latencyTable(m))}</section>
+<section><h2>Operations</h2>${htmlTable(tables.operationTable(m))}<h3>Latency (seconds)</h3>${htmlTable(tables.latencyTable(m))}${physical(m)}</section>
 <section id="charts"><h2>Over time</h2>
 ${charts.map(figure).join('\n')}
 </section>

@@ -61,4 +61,16 @@ describe('the markdown report', () => {
     expect(notes).toContain('- 1 journal records were not understood by this report and skipped');
     expect(notes.some((n) => n.includes('3 sojourn values over time are censored'))).toBe(true);
   });
+
+  it('a mixed run lists its physical readers’ scans; a virtual one does not', () => {
+    expect(md).not.toContain('physical readers');
+    const report = handReport();
+    report.operations.entry.bySource.physical = {
+      ...report.operations.entry.bySource.virtual,
+      planned: 7,
+      performed: 6,
+    };
+    const mixed = renderMarkdown(buildModel({ report, records: JOURNAL, invariants: [] }));
+    expect(section(mixed, 'Latency (seconds)')).toContain('| entry | 7 | 6 | 0.400 | 0.400 |');
+  });
 });

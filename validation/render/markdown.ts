@@ -75,6 +75,8 @@ export function renderMarkdown(m: ReportModel, links: { html?: string } = {}): s
   lines.push('', '## Thresholds', '', markdownTable(tables.thresholdTable(m)), '');
   lines.push('## Operations', '', markdownTable(tables.operationTable(m)), '');
   lines.push('## Latency (seconds)', '', markdownTable(tables.latencyTable(m)), '');
+  const physical = tables.physicalTable(m);
+  if (physical.rows.length > 0) lines.push(markdownTable(physical), '');
   lines.push(
     'Sojourn is arrival → decision (what the patron lives), service is request → response; percentiles come from merged HDR histograms.',
     '',

@@ -116,6 +116,24 @@ export function windowTable(m: ReportModel, op: (typeof OPERATIONS)[number]): Ta
   };
 }
 
+/** Physical readers' scans (a mixed run), per operation that had any. */
+export function physicalTable(m: ReportModel): Table {
+  const ops = OPERATIONS.filter((op) => m.report.operations[op].bySource.physical.planned > 0);
+  return {
+    header: ['physical readers', 'scans', 'performed', 'sojourn p95', 'service p95'],
+    rows: ops.map((op) => {
+      const p = m.report.operations[op].bySource.physical;
+      return [
+        op,
+        String(p.planned),
+        String(p.performed),
+        seconds(p.sojournSeconds.p95),
+        seconds(p.serviceSeconds.p95),
+      ];
+    }),
+  };
+}
+
 export function invariantTable(m: ReportModel): Table {
   return {
     header: ['invariant', 'name', 'result', 'offending rows', 'note'],
@@ -195,6 +213,7 @@ export const tables = {
   thresholdTable,
   operationTable,
   latencyTable,
+  physicalTable,
   windowTable,
   invariantTable,
   sampleTable,
