@@ -169,7 +169,7 @@ function latencyChart(m: ReportModel, op: Operation): ChartSpec {
       datasets,
       'seconds since the run started (window middle)',
       'seconds',
-      `sojourn (solid) counts each wait at its end, censored ones (${censored}) as lower bounds · service (dashed)`,
+      `solid: sojourn, ${censored} censored as lower bounds · dashed: service`,
     ),
   };
 }
