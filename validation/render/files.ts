@@ -9,17 +9,13 @@
 import { mkdir, open, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
-import type { Report } from '../../orchestrator/report.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
-import { buildModel, type InvariantResult } from './model.js';
+import { buildModel, type ReportInput } from './model.js';
 
-export interface ReportFilesInput {
+export interface ReportFilesInput extends ReportInput {
+  /** Where the files go (the protocol's `results/`). */
   dir: string;
-  report: Report;
-  /** The run journal's records (`readJournal`), or its lines parsed as JSON. */
-  records: readonly unknown[];
-  invariants: readonly InvariantResult[];
   /** The date in the name: a Date (its UTC day) or `YYYY-MM-DD`; default the run's start day (UTC). */
   date?: Date | string;
 }

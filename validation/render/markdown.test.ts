@@ -56,7 +56,9 @@ describe('the markdown report', () => {
       '| door-2 | entry-scanner | virtual | virtual-serial | usb-cdc-qr | 100 | up | 1 | 0.5 | 1 | 2 |',
     );
     expect(dev).toContain('| 16.0 | door-1 | offline | lost |');
-    expect(section(md, 'Deliberate collisions')).toContain('| two-doors | — | 1 | declined 1 |');
+    expect(section(md, 'Deliberate collisions')).toContain(
+      '| two-doors | 1 | 1 | declined 1 | — | — |',
+    );
     const notes = section(md, 'Notes');
     expect(notes).toContain('- 1 journal records were not understood by this report and skipped');
     expect(notes.some((n) => n.includes('3 sojourn values over time are censored'))).toBe(true);

@@ -3,8 +3,9 @@
  * latency limit each operation is judged against, the time series, deliberate collisions and the
  * notes a reader must not miss. `markdown.ts` and `html.ts` only lay it out.
  */
-import { OPERATIONS, type Operation, type Outcome } from '../../contract/operations.js';
+import { OPERATIONS, type Operation } from '../../contract/operations.js';
 import type { Report } from '../../orchestrator/report.js';
+import { type CollisionSummary, summarizeCollisions } from './collisions.js';
 import { parseJournal } from './records.js';
 import { buildSeries, type RunSeries } from './series.js';
 
@@ -34,13 +35,6 @@ const DEFAULT_LIMITS: Record<Operation, LatencyLimit> = {
   funding: { stat: 'mean', seconds: 5, name: 'funding mean (protocol)' },
 };
 
-export interface CollisionSummary {
-  kind: string;
-  invariant: string | null;
-  events: number;
-  outcomes: Partial<Record<Outcome | 'pending', number>>;
-}
-
 export interface ReportModel {
   report: Report;
   invariants: readonly InvariantResult[];
@@ -60,6 +54,8 @@ export interface ReportInput {
   /** Journal records (`readJournal`'s output, or parsed JSON lines). */
   records: readonly unknown[];
   invariants: readonly InvariantResult[];
+  /** Per collision kind, the invariants it is meant to test (when the journal does not say). */
+  collisionInvariants?: Readonly<Record<string, readonly string[]>>;
 }
 
 function limitsFrom(report: Report): Record<Operation, LatencyLimit> {
@@ -101,24 +97,7 @@ export function buildModel(input: ReportInput): ReportModel {
     (op) => report.operations[op].targetPerMinute > 0 || report.operations[op].planned > 0,
   );
 
-  const collisions = new Map<string, CollisionSummary>();
-  for (const p of journal.planned) {
-    if (!p.collision) continue;
-    const key = `${p.collision.kind}|${p.collision.invariant ?? ''}`;
-    let c = collisions.get(key);
-    if (c === undefined) {
-      c = {
-        kind: p.collision.kind,
-        invariant: p.collision.invariant ?? null,
-        events: 0,
-        outcomes: {},
-      };
-      collisions.set(key, c);
-    }
-    c.events++;
-    const o = journal.ends.get(p.id)?.outcome ?? 'pending';
-    c.outcomes[o] = (c.outcomes[o] ?? 0) + 1;
-  }
+  const collisions = summarizeCollisions(journal, invariants, input.collisionInvariants);
 
   const notes = [...report.notes];
   if (journal.run === null)
@@ -145,7 +124,7 @@ export function buildModel(input: ReportInput): ReportModel {
     activeOps,
     limits: limitsFrom(report),
     ...verdictOf(report, invariants),
-    collisions: [...collisions.values()].sort((a, b) => b.events - a.events),
+    collisions,
     notes,
   };
 }

@@ -18,13 +18,34 @@ const RunSchema = z.looseObject({
   startAt: time,
 });
 
-/** A collision (issue 9: deliberate same-wallet concurrency): its kind, and what it tests. */
+/**
+ * A collision (issue 9: deliberate same-wallet concurrency) as the planner tags its events: the
+ * kind, and the group shared by the events of one collision. What it is meant to test comes from
+ * the record when it says so, else from the caller (the kinds' table in contract/).
+ */
 const CollisionSchema = z.union([
-  z.string().transform((kind) => ({ kind, invariant: undefined as string | undefined })),
+  z.string().transform((kind) => ({ kind })),
   z
-    .looseObject({ kind: z.string().optional(), invariant: z.string().optional() })
-    .transform((c) => ({ kind: c.kind ?? 'unnamed', invariant: c.invariant })),
+    .looseObject({
+      kind: z.string(),
+      group: z.string().optional(),
+      invariants: z.array(z.string()).optional(),
+      invariant: z.string().optional(),
+    })
+    .transform((c) => ({
+      kind: c.kind,
+      ...(c.group !== undefined && { group: c.group }),
+      ...((c.invariants ?? c.invariant) !== undefined && {
+        invariants: c.invariants ?? [c.invariant as string],
+      }),
+    })),
 ]);
+
+export interface CollisionTag {
+  kind: string;
+  group?: string;
+  invariants?: string[];
+}
 
 const PlannedSchema = z.looseObject({
   t: z.literal('planned'),
@@ -71,7 +92,7 @@ export interface PlannedRecord {
   at: number;
   device: string;
   wallet: string;
-  collision?: { kind: string; invariant: string | undefined };
+  collision?: CollisionTag;
 }
 
 export interface EndRecord {

@@ -196,14 +196,16 @@ export function deviceChangeTable(m: ReportModel): Table {
 
 export function collisionTable(m: ReportModel): Table {
   return {
-    header: ['collision', 'meant to test', 'events', 'outcomes'],
+    header: ['collision', 'collisions', 'events', 'outcomes', 'meant to test', 'in this run'],
     rows: m.collisions.map((c) => [
       c.kind,
-      c.invariant ?? DASH,
+      String(c.collisions),
       String(c.events),
       Object.entries(c.outcomes)
         .map(([k, v]) => `${k} ${v}`)
         .join(', '),
+      c.invariants.join(', ') || DASH,
+      c.results || DASH,
     ]),
   };
 }
