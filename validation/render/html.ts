@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import { buildCharts, type ChartSpec } from './charts.js';
 import { escapeHtml as h, jsonForScript } from './escape.js';
-import type { ReportModel } from './model.js';
+import { hasRows, type ReportModel } from './model.js';
 import { PAGE_CSS } from './page-style.js';
 import { type Table, tables } from './tables.js';
 
@@ -66,7 +66,7 @@ function invariantSection(m: ReportModel): string {
   if (m.invariants.length === 0)
     return '<section><h2>Invariants</h2><p>No invariants were checked.</p></section>';
   const details = m.invariants
-    .filter((i) => !i.ok && i.sample.length > 0)
+    .filter(hasRows)
     .map(
       (i) =>
         `<h3 class="bad">${h(i.id)} ${h(i.name)}: ${i.count} offending rows${i.sample.length < i.count ? ` (the first ${i.sample.length})` : ''}</h3>` +

@@ -41,8 +41,10 @@ describe('the markdown report', () => {
 
   it('every invariant, and the offending rows of a violated one as a table', () => {
     const inv = section(md, 'Invariants');
-    expect(inv).toContain('| I1 | no negative balance | holds | 0 |  |');
-    expect(inv).toContain('| I3 | no duplicate entries | VIOLATED | 31 | pipes \\| and newlines |');
+    expect(inv).toContain('| I1 | no negative balance | holds | 0 | — |  |');
+    expect(inv).toContain(
+      '| I3 | no duplicate entries | VIOLATED | 31 | — | pipes \\| and newlines |',
+    );
     expect(inv).toContain('### I3 no duplicate entries: 31 offending rows (the first 2)');
     expect(inv).toContain('| wallet\\_binding\\_id | entry\\_number | meta |');
     expect(inv).toContain('| wallet\\_test\\_7 | null |  |');
@@ -74,5 +76,23 @@ describe('the markdown report', () => {
     };
     const mixed = renderMarkdown(buildModel({ report, records: JOURNAL, invariants: [] }));
     expect(section(mixed, 'Latency (seconds)')).toContain('| entry | 7 | 6 | 0.400 | 0.400 |');
+  });
+
+  it('a report-only invariant shows its rows but does not fail the run', () => {
+    const audit = {
+      id: 'I12',
+      name: 'audit logged',
+      ok: true,
+      reportOnly: true,
+      count: 9,
+      ms: 12.4,
+      sample: [{ problem: 'no audit row', tx: 't1' }],
+    };
+    const report = handReport({ passed: true, thresholds: [] });
+    const out = renderMarkdown(buildModel({ report, records: JOURNAL, invariants: [audit] }));
+    expect(out).toContain('**PASSED**: 0 of 0 thresholds met; 1 of 1 invariants hold');
+    const inv = section(out, 'Invariants');
+    expect(inv).toContain('| I12 | audit logged | reported (not judged) | 9 | 12 |  |');
+    expect(inv).toContain('| no audit row | t1 |');
   });
 });

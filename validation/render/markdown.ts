@@ -7,7 +7,7 @@
 import type { Operation } from '../../contract/operations.js';
 import { formatDuration } from '../../orchestrator/duration.js';
 import { escapeMarkdown as md } from './escape.js';
-import type { ReportModel } from './model.js';
+import { hasRows, type ReportModel } from './model.js';
 import { type Table, tables } from './tables.js';
 
 export function markdownTable(t: Table): string {
@@ -57,7 +57,7 @@ function invariants(m: ReportModel): string[] {
   if (m.invariants.length === 0) return ['## Invariants', '', 'No invariants were checked.', ''];
   const out = ['## Invariants', '', markdownTable(tables.invariantTable(m)), ''];
   for (const inv of m.invariants) {
-    if (inv.ok || inv.sample.length === 0) continue;
+    if (!hasRows(inv)) continue;
     out.push(
       `### ${md(inv.id)} ${md(inv.name)}: ${inv.count} offending rows` +
         (inv.sample.length < inv.count ? ` (the first ${inv.sample.length})` : ''),

@@ -19,7 +19,15 @@ export interface InvariantResult {
   /** The first offending rows (≤ 20). */
   sample: Record<string, unknown>[];
   note?: string;
+  /** Shown with its rows but never fails the run. */
+  reportOnly?: boolean;
+  /** Wall time of its queries. */
+  ms?: number;
 }
+
+/** An invariant whose offending rows the report shows: violated, or report-only with findings. */
+export const hasRows = (i: InvariantResult): boolean =>
+  i.sample.length > 0 && (!i.ok || i.count > 0);
 
 export interface LatencyLimit {
   stat: 'p95' | 'mean';
@@ -70,7 +78,8 @@ function limitsFrom(report: Report): Record<Operation, LatencyLimit> {
 
 function verdictOf(report: Report, invariants: readonly InvariantResult[]) {
   const failedThresholds = report.thresholds.filter((t) => !t.ok);
-  const violated = invariants.filter((i) => !i.ok);
+  // A report-only invariant (e.g. I12, audit logging) is shown, never judged.
+  const violated = invariants.filter((i) => !i.ok && i.reportOnly !== true);
   const passed = report.passed && violated.length === 0;
   const parts = [
     `${report.thresholds.length - failedThresholds.length} of ${report.thresholds.length} thresholds met`,

@@ -134,14 +134,20 @@ export function physicalTable(m: ReportModel): Table {
   };
 }
 
+function verdict(i: InvariantResult): string {
+  if (i.reportOnly === true) return i.count > 0 ? 'reported (not judged)' : 'none (not judged)';
+  return i.ok ? 'holds' : 'VIOLATED';
+}
+
 export function invariantTable(m: ReportModel): Table {
   return {
-    header: ['invariant', 'name', 'result', 'offending rows', 'note'],
+    header: ['invariant', 'name', 'result', 'offending rows', 'query ms', 'note'],
     rows: m.invariants.map((i) => [
       i.id,
       i.name,
-      i.ok ? 'holds' : 'VIOLATED',
+      verdict(i),
       String(i.count),
+      i.ms === undefined ? DASH : i.ms.toFixed(0),
       i.note ?? '',
     ]),
   };
