@@ -89,6 +89,8 @@ export function buildProgram(
       '--metrics-port <n>',
       "pin the orchestrator's HTTP port (/metrics, /sd for Prometheus http_sd); default: a free port",
     )
+    .option('--results <dir>', 'where the markdown and HTML reports go', 'results')
+    .option('--no-files', 'no markdown/HTML report files, only stdout (and --json)')
     .addOption(stateDir)
     .action(async (flags: RunFlags) => setExit(await runCommand(flags, io)));
 
@@ -98,6 +100,8 @@ export function buildProgram(
       "rebuild a run's report from its journal alone (RUN is .ghostfleet/run-… or a journal.jsonl); exit 99 when it failed",
     )
     .option('--json <file>', 'also write the report as JSON')
+    .option('--results <dir>', 'where the markdown and HTML reports go', 'results')
+    .option('--no-files', 'no markdown/HTML report files, only stdout (and --json)')
     .addHelpText('after', '\nExample:\n  ghostfleet report .ghostfleet/run-20261202-140000-ab12')
     .action(async (run: string, flags: ReportFlags) =>
       setExit(await reportCommand(run, flags, io)),

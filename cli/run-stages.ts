@@ -7,11 +7,14 @@
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
 import { type FleetRunOptions, type FleetRunResult, runFleet } from '../orchestrator/fleet.js';
 import type { RunningTarget } from '../orchestrator/target.js';
-import { judgeRun } from '../validation/judge.js';
+import { type Judged, judgeRun } from '../validation/judge.js';
+import type { ReportFiles } from '../validation/render/files.js';
 import type { Report } from '../validation/report.js';
 
 export interface JudgedRun extends FleetRunResult {
   report: Report;
+  /** The markdown and HTML reports, when a results directory was given. */
+  files: ReportFiles | null;
 }
 
 /** How the run's database is checked after the drain (validation/invariants). */
@@ -21,15 +24,19 @@ function invariantsFor(_target: RunningTarget): { noDatabaseReason: string } {
 
 export async function runAndJudge(
   opts: FleetRunOptions,
-  hooks: { onValidating?(): void } = {},
+  hooks: { onValidating?(): void; resultsDir?: string } = {},
 ): Promise<JudgedRun> {
-  const out: { report?: Report } = {};
+  const out: { judged?: Judged } = {};
   const result = await runFleet(opts, async (run) => {
     hooks.onValidating?.();
-    out.report = await judgeRun({ journalPath: run.journalPath, ...invariantsFor(run.target) });
+    out.judged = await judgeRun({
+      journalPath: run.journalPath,
+      ...invariantsFor(run.target),
+      ...(hooks.resultsDir ? { resultsDir: hooks.resultsDir } : {}),
+    });
   });
-  if (out.report === undefined) {
+  if (out.judged === undefined) {
     throw new GhostfleetError(ErrorCodes.Internal, 'the run ended without a report');
   }
-  return { ...result, report: out.report };
+  return { ...result, ...out.judged };
 }

@@ -12,6 +12,7 @@ export const MetricNames = {
   planned: 'ghostfleet_planned_total',
   dropped: 'ghostfleet_dropped_total',
   ended: 'ghostfleet_ended_total',
+  targetRate: 'ghostfleet_target_rate_per_minute',
   devicesUp: 'ghostfleet_devices_up',
 } as const;
 

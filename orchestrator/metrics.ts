@@ -1,6 +1,7 @@
 /** The orchestrator's own metrics (DESIGN.md "Metrics"), on its own registry. */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DEVICE_LABELS, LATENCY_BUCKETS_SECONDS, MetricNames } from '../contract/metrics.js';
+import { OPERATIONS, type Operation, OUTCOMES } from '../contract/operations.js';
 
 export function createOrchestratorMetrics(registry = new Registry()) {
   return {
@@ -35,6 +36,12 @@ export function createOrchestratorMetrics(registry = new Registry()) {
       buckets: [...LATENCY_BUCKETS_SECONDS],
       registers: [registry],
     }),
+    targetRate: new Gauge({
+      name: MetricNames.targetRate,
+      help: "The scenario's target rate per minute, by operation (dashboards draw achieved against it).",
+      labelNames: ['operation'],
+      registers: [registry],
+    }),
     devicesUp: new Gauge({
       name: MetricNames.devicesUp,
       help: 'Devices whose state is online, by kind.',
@@ -44,3 +51,16 @@ export function createOrchestratorMetrics(registry = new Registry()) {
   };
 }
 export type OrchestratorMetrics = ReturnType<typeof createOrchestratorMetrics>;
+
+/**
+ * Every counter series exists from the start at 0: Prometheus's `rate()` cannot see the first
+ * increment of a series born with value 1, so a first failure would otherwise never show.
+ */
+export function zeroSeries(m: OrchestratorMetrics, perMinute: Record<Operation, number>): void {
+  for (const operation of OPERATIONS) {
+    m.targetRate.set({ operation }, perMinute[operation]);
+    m.planned.inc({ operation }, 0);
+    m.dropped.inc({ operation }, 0);
+    for (const outcome of OUTCOMES) m.ended.inc({ operation, outcome }, 0);
+  }
+}

@@ -19,7 +19,7 @@ import { createDistributor } from './distributor.js';
 import { type FleetBroker, openFleetBroker } from './fleet-broker.js';
 import { createJournalWriter } from './journal.js';
 import { createLedger } from './ledger.js';
-import { createOrchestratorMetrics } from './metrics.js';
+import { createOrchestratorMetrics, zeroSeries } from './metrics.js';
 import { createProgressWindow } from './progress.js';
 import { DeviceRegistry } from './registry.js';
 import type { FleetRunOptions, RunContext } from './run-context.js';
@@ -105,6 +105,7 @@ function openBooks(b: Backbone, cleanups: Cleanups): Books {
     registry.expect({ id, kind, profile, input, source: inputSource(input) });
   }
   const metrics = createOrchestratorMetrics();
+  zeroSeries(metrics, runPlanOf(scenario).perMinute);
   const progress = createProgressWindow();
   const ledger = createLedger({
     journal,

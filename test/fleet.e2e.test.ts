@@ -192,7 +192,10 @@ describe('the fleet with every door down', () => {
       },
     );
     await Promise.all(kills);
-    const report = await judgeRun({ journalPath: result.journalPath, noDatabaseReason: 'test' });
+    const { report } = await judgeRun({
+      journalPath: result.journalPath,
+      noDatabaseReason: 'test',
+    });
     const entry = report.operations.entry;
     expect(entry.outcomes.dropped, logs.join('\n')).toBeGreaterThan(0);
     expect(sumOutcomes(report, 'entry')).toBe(entry.planned);

@@ -12,6 +12,8 @@ import type { CliIo } from '../io.js';
 
 export interface ReportFlags {
   json?: string;
+  results: string;
+  files: boolean;
 }
 
 function journalPathOf(arg: string, cwd: string): string {
@@ -36,12 +38,14 @@ export async function reportCommand(
   io: CliIo,
 ): Promise<number> {
   const journalPath = journalPathOf(runDir, io.cwd);
-  const report = await judgeRun({
+  const { report, files } = await judgeRun({
     journalPath,
     noDatabaseReason:
       'a report rebuilt from the journal alone (use `ghostfleet validate` for the rows)',
+    ...(flags.files ? { resultsDir: resolve(io.cwd, flags.results) } : {}),
   });
   io.out(`${formatReport(report)}\n`);
+  if (files) io.err(`report files: ${files.markdownPath}, ${files.htmlPath}\n`);
   if (flags.json) {
     writeFileSync(resolve(io.cwd, flags.json), `${JSON.stringify(report, null, 2)}\n`);
     io.err(`report: ${flags.json}\n`);

@@ -28,6 +28,8 @@ export interface RunFlags {
   progress: boolean;
   fleet: string;
   metricsPort?: string;
+  results: string;
+  files: boolean;
 }
 
 function positiveInt(value: string, flag: string): number {
@@ -106,7 +108,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
   let runId = '';
   try {
     io.err(`ghostfleet: scenario ${scenario.name}, ${scenario.duration / 1000}s, seed ${seed}\n`);
-    const { report, journalPath } = await runAndJudge(
+    const { report, journalPath, files } = await runAndJudge(
       {
         scenario,
         seed,
@@ -143,6 +145,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
     );
     io.out(`${formatReport(report)}\n`);
     io.err(`journal: ${journalPath}\n`);
+    if (files) io.err(`report files: ${files.markdownPath}, ${files.htmlPath}\n`);
     if (flags.json) {
       writeFileSync(resolve(io.cwd, flags.json), `${JSON.stringify(report, null, 2)}\n`);
       io.err(`report: ${flags.json}\n`);

@@ -81,6 +81,16 @@ export function eventTimes(
     if (end.served && end.endedAt !== undefined) {
       return { ...base, outcome: end.outcome, endAt: end.endedAt, censored: false, service };
     }
+    if (kept?.waitedMs !== undefined) {
+      // The ledger's own censored wait: the same value the report's percentiles count.
+      return {
+        ...base,
+        outcome: end.outcome,
+        endAt: p.at + kept.waitedMs,
+        censored: true,
+        service,
+      };
+    }
     const bounds = [p.at, end.endedAt, end.journalClock];
     if (end.outcome === 'interrupted') bounds.push(firstOffline(journal.devices, p.device, p.at));
     if (end.outcome === 'unserved') bounds.push(opts.plannedEndAt);

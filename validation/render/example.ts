@@ -13,8 +13,8 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readJournal } from '../../orchestrator/journal.js';
-import type { Report } from '../../orchestrator/report.js';
+import { readJournal } from '../journal-file.js';
+import type { Report } from '../report.js';
 import { openReport } from './browser.js';
 import { writeReportFiles } from './files.js';
 
@@ -22,12 +22,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURE = join(here, 'fixtures');
 
 async function runOnce(): Promise<void> {
-  const { runFleet } = await import('../../orchestrator/fleet.js');
+  const { runAndJudge } = await import('../../cli/run-stages.js');
   const { loadScenario } = await import('../../orchestrator/scenario.js');
   const demo = await loadScenario('demo');
   const stateDir = await mkdtemp(join(tmpdir(), 'gf-example-'));
   try {
-    const { report, journalPath } = await runFleet({
+    const { report, journalPath } = await runAndJudge({
       scenario: {
         ...demo,
         name: 'demo-20s',

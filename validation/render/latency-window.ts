@@ -7,7 +7,7 @@
  * recorded value (~7 ms a call, measured here), which made a 90k-event journal take seconds.
  */
 import { build, type Histogram } from 'hdr-histogram-js';
-import type { LatencySummary } from '../../orchestrator/stats.js';
+import type { LatencySummary } from '../stats.js';
 
 const HIGHEST_US = 3_600_000_000;
 

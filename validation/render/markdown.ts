@@ -4,8 +4,9 @@
  * rows, devices, collisions and notes. Every value is escaped (escape.ts): wallet ids and reasons
  * come from untrusted replies, and a markdown viewer renders inline HTML.
  */
+
+import { formatDuration } from '../../contract/duration.js';
 import type { Operation } from '../../contract/operations.js';
-import { formatDuration } from '../../orchestrator/duration.js';
 import { escapeMarkdown as md } from './escape.js';
 import { hasRows, type ReportModel } from './model.js';
 import { type Table, tables } from './tables.js';

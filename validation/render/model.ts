@@ -4,7 +4,7 @@
  * notes a reader must not miss. `markdown.ts` and `html.ts` only lay it out.
  */
 import { OPERATIONS, type Operation } from '../../contract/operations.js';
-import type { Report } from '../../orchestrator/report.js';
+import type { Report } from '../report.js';
 import { type CollisionSummary, summarizeCollisions } from './collisions.js';
 import { parseJournal } from './records.js';
 import { buildSeries, type RunSeries } from './series.js';

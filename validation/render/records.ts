@@ -15,7 +15,15 @@ const RunSchema = z.looseObject({
   t: z.literal('run'),
   runId: z.string(),
   scenario: z.string(),
-  startAt: time,
+  /** Older journals put the first arrival here; newer ones in the `running` phase record. */
+  startAt: time.optional(),
+  createdAt: time.optional(),
+});
+
+const PhaseSchema = z.looseObject({
+  t: z.literal('phase'),
+  phase: z.string(),
+  startAt: time.optional(),
 });
 
 /**
@@ -70,8 +78,11 @@ const EndSchema = z.looseObject({
   outcome: z.enum(OUTCOMES),
   device: z.string().optional(),
   reason: z.string().optional(),
-  /** Not written by today's journal for orchestrator-made outcomes; used when a fleet writes it. */
+  /** When the orchestrator ended it (`endedAt`; `at` in journals of other fleets). */
+  endedAt: time.optional(),
   at: time.optional(),
+  /** A never-served patron's censored wait, from its intended time (the ledger writes it). */
+  waitedMs: z.number().nonnegative().optional(),
   result: ResultSchema.optional(),
 });
 
@@ -102,6 +113,8 @@ export interface EndRecord {
   reason?: string;
   /** When the event ended, if the record says so (result.decided, or `at`). */
   endedAt?: number;
+  /** The censored wait the ledger recorded (from the patron's intended time). */
+  waitedMs?: number;
   sent?: number;
   responded?: number;
   /**
@@ -147,8 +160,16 @@ export function parseJournal(records: readonly unknown[]): ParsedJournal {
     if (type === 'run') {
       const r = RunSchema.safeParse(raw);
       if (r.success && out.run === null) {
-        out.run = { runId: r.data.runId, scenario: r.data.scenario, startAt: r.data.startAt };
+        const startAt = r.data.startAt ?? r.data.createdAt ?? 0;
+        out.run = { runId: r.data.runId, scenario: r.data.scenario, startAt };
       } else if (!r.success) out.skipped++;
+    } else if (type === 'phase') {
+      const r = PhaseSchema.safeParse(raw);
+      if (r.success && r.data.phase === 'running' && r.data.startAt !== undefined && out.run) {
+        out.run.startAt = r.data.startAt;
+      }
+    } else if (type === 'closed') {
+      // the closing facts: the report (validation/report.ts) reads them
     } else if (type === 'planned') {
       const r = PlannedSchema.safeParse(raw);
       if (!r.success) out.skipped++;
@@ -175,7 +196,10 @@ export function parseJournal(records: readonly unknown[]): ParsedJournal {
         outcome: e.outcome,
         ...(e.device !== undefined && { device: e.device }),
         ...(e.reason !== undefined && { reason: e.reason }),
-        ...((e.result?.decided ?? e.at) !== undefined && { endedAt: e.result?.decided ?? e.at }),
+        ...((e.result?.decided ?? e.endedAt ?? e.at) !== undefined && {
+          endedAt: e.result?.decided ?? e.endedAt ?? e.at,
+        }),
+        ...(e.waitedMs !== undefined && { waitedMs: e.waitedMs }),
         ...(e.result?.sent !== undefined && { sent: e.result.sent }),
         ...(e.result?.responded !== undefined && { responded: e.result.responded }),
         journalClock: clock,

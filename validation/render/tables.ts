@@ -4,8 +4,8 @@
  * (orchestrator/format.ts), rates to a tenth, ratios as percentages.
  */
 import { OPERATIONS, OUTCOMES } from '../../contract/operations.js';
-import { seconds } from '../../orchestrator/format.js';
-import type { ThresholdResult } from '../../orchestrator/thresholds.js';
+import { seconds } from '../format.js';
+import type { ThresholdResult } from '../thresholds.js';
 import { cellText } from './escape.js';
 import type { InvariantResult, ReportModel } from './model.js';
 

@@ -3,10 +3,24 @@
  * dropped, interrupted by a door going offline, reassigned, unserved), one purchase, no funding,
  * a late result, a record type the report does not know, a collision tag; and a Report to match.
  */
+
+import type { RunPlan } from '../../contract/journal.js';
 import { OUTCOMES, type Outcome } from '../../contract/operations.js';
-import type { Report } from '../../orchestrator/report.js';
+import type { Report } from '../report.js';
 
 export const S = 1_700_000_000_000;
+const PLAN: RunPlan = {
+  durationMs: 20_000,
+  dropDeadlineMs: 10_000,
+  perMinute: { entry: 200, concession: 120, funding: 0 },
+  thresholds: {
+    entryP95Seconds: 0.5,
+    concessionP95Seconds: 0.8,
+    fundingMeanSeconds: 5,
+    failureRate: 0.005,
+    latency: 'sojourn',
+  },
+};
 
 /** A served event's result, as a device reports it (times relative to S). */
 export function result(id: string, at: number, decided: number, sent: number, responded: number) {
@@ -46,7 +60,8 @@ const ok = (id: string, device: string, r: ReturnType<typeof result>, outcome = 
 
 // A 20-s run, hand-written: entry at door-1/door-2, one purchase, no funding.
 export const JOURNAL: unknown[] = [
-  { t: 'run', runId: 'r1', scenario: 'hand', seed: 1, startAt: S, target: 'x' },
+  { t: 'run', runId: 'r1', scenario: 'hand', seed: 1, createdAt: S - 1000, plan: PLAN },
+  { t: 'phase', phase: 'running', at: S - 1, startAt: S, endsAt: S + 20_000 },
   planned('e1', 'entry', 1000, 'door-1'),
   planned('e2', 'entry', 2000, 'door-1'),
   planned('e3', 'entry', 3000, 'door-1'),
@@ -83,6 +98,7 @@ const latency = (p95: number | null, count: number) => ({
   max: p95,
   mean: p95,
   count,
+  censored: 0,
 });
 
 const outcomes = (o: Partial<Record<Outcome, number>>): Record<Outcome, number> =>
@@ -101,9 +117,11 @@ function operation(
     serviceSeconds: latency(p95, planned),
     sojournSeconds: latency(p95, planned),
   };
+  const failed = ['error', 'timeout', 'interrupted', 'dropped', 'unserved'] as const;
   return {
     targetPerMinute: target,
     planned,
+    failures: failed.reduce((n, k) => n + (o[k] ?? 0), 0),
     achievedPerMinute: source.performed * 3,
     outcomes: outcomes(o),
     serviceSeconds: latency(p95, planned),
@@ -170,6 +188,7 @@ export function handReport(overrides: Partial<Report> = {}): Report {
     passed: false,
     journal: { lateResults: 1, strayResults: 0, pending: 0 },
     crowd: null,
+    invariants: null,
     notes: [],
     ...overrides,
   };
