@@ -89,6 +89,10 @@ export function buildProgram(
       '--metrics-port <n>',
       "pin the orchestrator's HTTP port (/metrics, /sd for Prometheus http_sd); default: a free port",
     )
+    .option(
+      '--devices-per-host <n>',
+      'devices per device process (default 1; more carries hundreds of devices on one machine; kill then takes the whole process)',
+    )
     .option('--results <dir>', 'where the markdown and HTML reports go', 'results')
     .option('--no-files', 'no markdown/HTML report files, only stdout (and --json)')
     .addOption(stateDir)

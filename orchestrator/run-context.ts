@@ -44,6 +44,8 @@ export interface FleetRunOptions {
   timeoutMs?: number;
   /** Pin the control server's port (/metrics, /sd); default: a free one. */
   metricsPort?: number;
+  /** Devices per device-host process (default 1: one process per device; orchestrator/hosts.ts). */
+  devicesPerHost?: number;
 }
 
 export interface ReadyInfo {

@@ -17,6 +17,7 @@ import { type ControlServer, startControlServer } from './control.js';
 import { deviceConfigs } from './device-configs.js';
 import { createDistributor } from './distributor.js';
 import { type FleetBroker, openFleetBroker } from './fleet-broker.js';
+import { planHosts } from './hosts.js';
 import { createJournalWriter } from './journal.js';
 import { createLedger } from './ledger.js';
 import { createOrchestratorMetrics, zeroSeries } from './metrics.js';
@@ -58,7 +59,7 @@ async function openBackbone(ids: Ids, cleanups: Cleanups): Promise<Backbone> {
   const { scenario, log } = opts;
   const supervisor = new Supervisor();
   cleanups.push(() => supervisor.stopAll());
-  supervisor.prefork(scenario.devices.map((d) => d.id));
+  supervisor.prefork(planHosts(scenario.devices, opts.devicesPerHost).map((h) => h.hostId));
 
   const broker = await openFleetBroker({
     fleet,
@@ -180,8 +181,9 @@ async function startDevices(k: Books): Promise<number> {
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.stripeDelayMs !== undefined ? { stripeDelayMs: opts.stripeDelayMs } : {}),
   });
-  opts.log(`starting ${configs.length} device processes…`);
-  await Promise.all(configs.map((c) => k.supervisor.spawn(c.id, [c])));
+  const hosts = planHosts(configs, opts.devicesPerHost);
+  opts.log(`starting ${configs.length} devices in ${hosts.length} processes…`);
+  await Promise.all(hosts.map((h) => k.supervisor.spawn(h.hostId, h.devices)));
   await waitFor(
     () => k.registry.up().length === configs.length,
     15_000,

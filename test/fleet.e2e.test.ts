@@ -53,6 +53,8 @@ describe('the fleet end to end', () => {
       target: { kind: 'sandbox' },
       stateDir,
       fleet: 'e2e',
+      // Device-host mode: the seven devices in two processes (4 + 3).
+      devicesPerHost: 4,
       log: (l) => logs.push(l),
       stripeDelayMs: 300,
       onReady: (info) => {
@@ -86,6 +88,7 @@ describe('the fleet end to end', () => {
     expect(report.thresholds.length).toBeGreaterThanOrEqual(4);
     expect(report.thresholds.every((t) => typeof t.ok === 'boolean')).toBe(true);
     expect(report.devices).toHaveLength(7);
+    expect(new Set(report.devices.map((d) => d.pid)).size).toBe(2);
 
     // The observer saw retained births of all seven devices, plans and results.
     expect(seen.get('door-1/state') ?? 0).toBeGreaterThanOrEqual(1);

@@ -28,6 +28,7 @@ export interface RunFlags {
   progress: boolean;
   fleet: string;
   metricsPort?: string;
+  devicesPerHost?: string;
   results: string;
   files: boolean;
 }
@@ -116,6 +117,9 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
         ...(flags.broker ? { brokerUrl: flags.broker } : {}),
         fleet: flags.fleet,
         ...(flags.metricsPort ? { metricsPort: port(flags.metricsPort) } : {}),
+        ...(flags.devicesPerHost
+          ? { devicesPerHost: Math.max(1, positiveInt(flags.devicesPerHost, '--devices-per-host')) }
+          : {}),
         stateDir,
         log: (line) => io.err(`${line}\n`),
         ...(flags.progress ? { progress: (line: string) => io.err(`${line}\n`) } : {}),
