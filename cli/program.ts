@@ -90,6 +90,10 @@ export function buildProgram(
       "pin the orchestrator's HTTP port (/metrics, /sd for Prometheus http_sd); default: a free port",
     )
     .option(
+      '--db-monitor <postgres-url>',
+      "sample the target's PostgreSQL during the run (connections, lock waits, commits, scans): metrics and a report section",
+    )
+    .option(
       '--devices-per-host <n>',
       'devices per device process (default 1; more carries hundreds of devices on one machine; kill then takes the whole process)',
     )

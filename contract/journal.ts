@@ -7,6 +7,7 @@
  * - `end`: its one terminal state; `late`: a second one (ignored, but the target did the work:
  *   validation must see it); `stray`: a terminal state for an id never planned;
  * - `device`: a device came up, went down or lost its reader;
+ * - `db`: a sample of the target database's activity (a PostgreSQL target only);
  * - `closed`: the run's end, with the facts the journal cannot know otherwise (devices, target).
  */
 import { z } from 'zod';
@@ -92,6 +93,23 @@ const DeviceRecord = z.strictObject({
   reason: z.string().optional(),
 });
 
+/** One sample of the target database's monitor (orchestrator/db-monitor.ts); deltas since the last. */
+const DbRecord = z.strictObject({
+  t: z.literal('db'),
+  at: z.number(),
+  connections: z.number().int().nonnegative(),
+  active: z.number().int().nonnegative(),
+  idleInTransaction: z.number().int().nonnegative(),
+  lockWaits: z.number().int().nonnegative(),
+  commits: z.number().nonnegative(),
+  rollbacks: z.number().nonnegative(),
+  deadlocks: z.number().nonnegative(),
+  rowsWritten: z.number().nonnegative(),
+  seqScans: z.number().nonnegative(),
+  idxScans: z.number().nonnegative(),
+});
+export type DbSample = z.infer<typeof DbRecord>;
+
 export const DeviceSummarySchema = z.strictObject({
   id: z.string(),
   kind: z.enum(DEVICE_KINDS),
@@ -128,6 +146,7 @@ export const JournalRecordSchema = z.discriminatedUnion('t', [
     z.strictObject({ t: z.literal(t), ...endShape }),
   ),
   DeviceRecord,
+  DbRecord,
   ClosedRecord,
 ]);
 export type JournalRecord = z.infer<typeof JournalRecordSchema>;

@@ -10,6 +10,7 @@ import { encodePayload, type RunState } from '../contract/payloads.js';
 import { runStateTopic } from '../contract/topics.js';
 import type { Collector } from './collector.js';
 import type { ControlServer } from './control.js';
+import type { DbMonitor } from './db-monitor.js';
 import type { Distributor } from './distributor.js';
 import type { FleetBroker } from './fleet-broker.js';
 import type { JournalWriter } from './journal.js';
@@ -46,6 +47,8 @@ export interface FleetRunOptions {
   metricsPort?: number;
   /** Devices per device-host process (default 1: one process per device; orchestrator/hosts.ts). */
   devicesPerHost?: number;
+  /** A PostgreSQL URL of the target's database: sampled during the run (orchestrator/db-monitor.ts). */
+  dbMonitorUrl?: string;
 }
 
 export interface ReadyInfo {
@@ -80,6 +83,8 @@ export interface RunContext {
   readonly distributor: Distributor;
   readonly control: ControlServer;
   readonly devicesTotal: number;
+  /** Samples the target's PostgreSQL while the run lasts, when it has one. */
+  readonly dbMonitor: DbMonitor | null;
   /**
    * Mutable by the phases: where the run is; `aborted` (a signal: short drain), `stoppedAt` (a
    * graceful `ghostfleet stop`: no more arrivals, full drain).

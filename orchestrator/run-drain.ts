@@ -57,6 +57,7 @@ export async function drainRun(ctx: RunContext, planner: Planner): Promise<void>
   const unserved = ledger.endOwed('unserved', ctx.state.aborted ? 'run interrupted' : 'run ended');
   if (unserved > 0) opts.log(`${unserved} events were still owed when the run ended: unserved`);
 
+  await ctx.dbMonitor?.stop();
   const endedAt = now();
   await enterPhase(ctx, ctx.state.aborted ? 'aborted' : 'done', endedAt);
   updateDevicesUp(ctx);

@@ -14,6 +14,7 @@ import { encodePayload } from '../contract/payloads.js';
 import { deviceTopic } from '../contract/topics.js';
 import { type Collector, type StateChange, startCollector } from './collector.js';
 import { type ControlServer, startControlServer } from './control.js';
+import { type DbMonitor, startDbMonitor } from './db-monitor.js';
 import { deviceConfigs } from './device-configs.js';
 import { createDistributor } from './distributor.js';
 import { type FleetBroker, openFleetBroker } from './fleet-broker.js';
@@ -254,6 +255,19 @@ async function startControl(k: Books, cleanups: Cleanups): Promise<ControlServer
   return control;
 }
 
+async function monitorDatabase(k: Books, cleanups: Cleanups): Promise<DbMonitor | null> {
+  const url = k.opts.dbMonitorUrl;
+  if (url === undefined) return null;
+  const monitor = await startDbMonitor({
+    url,
+    registry: k.metrics.registry,
+    onSample: (s) => k.journal.write(s),
+    log: k.opts.log,
+  });
+  cleanups.push(() => monitor.stop());
+  return monitor;
+}
+
 export async function startRun(opts: FleetRunOptions, cleanups: Cleanups): Promise<RunContext> {
   const now = opts.now ?? epochNow;
   const runId = newRunId(now());
@@ -265,5 +279,6 @@ export async function startRun(opts: FleetRunOptions, cleanups: Cleanups): Promi
   const collector = await listen(books);
   const devicesTotal = await startDevices(books);
   const control = await startControl(books, cleanups);
-  return { ...books, scenario: opts.scenario, collector, control, devicesTotal };
+  const dbMonitor = await monitorDatabase(books, cleanups);
+  return { ...books, scenario: opts.scenario, collector, control, devicesTotal, dbMonitor };
 }

@@ -154,6 +154,15 @@ export function formatReport(report: Report): string {
     );
   }
 
+  const db = report.database;
+  if (db) {
+    lines.push('');
+    lines.push(
+      `database: max ${db.maxConnections} connections (${db.maxActive} active, ${db.maxIdleInTransaction} idle in transaction), ` +
+        `max ${db.maxLockWaits} lock waits, ${db.commits} commits (${db.commitsPerSecond}/s), ${db.rollbacks} rollbacks, ` +
+        `${db.deadlocks} deadlocks, ${db.rowsWritten} rows written, ${db.seqScans} sequential scans of hot tables`,
+    );
+  }
   lines.push('');
   lines.push(`thresholds (latency: ${report.thresholdLatency})`);
   const width = Math.max(0, ...report.thresholds.map((t) => t.name.length));

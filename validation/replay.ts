@@ -10,6 +10,7 @@
  */
 import type {
   ClosedRecord,
+  DbSample,
   EndRecord,
   JournalRecord,
   PlannedRecord,
@@ -48,6 +49,8 @@ export interface ReplayedRun {
   strayResults: number;
   pending: number;
   deviceRecords: Extract<JournalRecord, { t: 'device' }>[];
+  /** The target database's monitor samples (a PostgreSQL target only). */
+  dbSamples: DbSample[];
 }
 
 export const PERFORMED_OUTCOMES: readonly Outcome[] = ['ok', 'declined', 'error', 'timeout'];
@@ -61,6 +64,7 @@ function collect(records: readonly JournalRecord[]) {
   let closed: ClosedRecord | null = null;
   const events = new Map<string, RunEvent>();
   const deviceRecords: ReplayedRun['deviceRecords'] = [];
+  const dbSamples: DbSample[] = [];
   let strayResults = 0;
   let lateResults = 0;
   for (const r of records) {
@@ -68,6 +72,7 @@ function collect(records: readonly JournalRecord[]) {
     else if (r.t === 'phase' && r.phase === 'running') running ??= r;
     else if (r.t === 'closed') closed = r;
     else if (r.t === 'device') deviceRecords.push(r);
+    else if (r.t === 'db') dbSamples.push(r);
     else if (r.t === 'planned') {
       if (!events.has(r.id)) events.set(r.id, { planned: r, end: null, late: [] });
     } else if (r.t === 'stray') strayResults++;
@@ -81,7 +86,7 @@ function collect(records: readonly JournalRecord[]) {
       }
     }
   }
-  return { header, running, closed, events, deviceRecords, strayResults, lateResults };
+  return { header, running, closed, events, deviceRecords, dbSamples, strayResults, lateResults };
 }
 
 export function replayJournal(records: readonly JournalRecord[]): ReplayedRun {
@@ -138,5 +143,6 @@ export function replayJournal(records: readonly JournalRecord[]): ReplayedRun {
     strayResults: c.strayResults,
     pending,
     deviceRecords: c.deviceRecords,
+    dbSamples: c.dbSamples,
   };
 }

@@ -263,3 +263,47 @@ describe('formatReport', () => {
     expect(new Set(table.map((l) => l.length)).size).toBe(1);
   });
 });
+
+describe('the database section', () => {
+  it('summarises the monitor samples the journal holds, and is absent without them', () => {
+    const recs = journal(() => 'ok');
+    expect(report(recs).database).toBeNull();
+    const sample = (at: number, o: Partial<Record<string, number>>) => ({
+      t: 'db' as const,
+      at,
+      connections: 4,
+      active: 1,
+      idleInTransaction: 0,
+      lockWaits: 0,
+      commits: 0,
+      rollbacks: 0,
+      deadlocks: 0,
+      rowsWritten: 0,
+      seqScans: 0,
+      idxScans: 0,
+      ...o,
+    });
+    const withDb = [
+      ...recs.slice(0, -1),
+      sample(START, {}),
+      sample(START + 1000, { commits: 40, rowsWritten: 90, lockWaits: 3, active: 5 }),
+      sample(START + 2000, { commits: 60, rollbacks: 2, seqScans: 1, connections: 9 }),
+      ...recs.slice(-1),
+    ];
+    const db = report(withDb).database;
+    expect(db).toMatchObject({
+      samples: 3,
+      maxConnections: 9,
+      maxActive: 5,
+      maxLockWaits: 3,
+      commits: 100,
+      commitsPerSecond: 50,
+      rollbacks: 2,
+      rowsWritten: 90,
+      seqScans: 1,
+    });
+    expect(formatReport(report(withDb))).toMatch(
+      /database: max 9 connections \(5 active, 0 idle in transaction\), max 3 lock waits, 100 commits \(50\/s\)/,
+    );
+  });
+});

@@ -58,6 +58,47 @@ export interface InvariantVerdict {
   reportOnly?: boolean;
 }
 
+export interface DatabaseSummary {
+  samples: number;
+  maxConnections: number;
+  maxActive: number;
+  maxIdleInTransaction: number;
+  maxLockWaits: number;
+  commits: number;
+  commitsPerSecond: number;
+  rollbacks: number;
+  deadlocks: number;
+  rowsWritten: number;
+  /** Sequential scans of the hot tables during the run: each one means an index is missing. */
+  seqScans: number;
+  idxScans: number;
+}
+
+function databaseSummary(run: ReplayedRun): DatabaseSummary | null {
+  const s = run.dbSamples;
+  if (s.length === 0) return null;
+  const max = (k: 'connections' | 'active' | 'idleInTransaction' | 'lockWaits') =>
+    Math.max(...s.map((x) => x[k]));
+  const sum = (
+    k: 'commits' | 'rollbacks' | 'deadlocks' | 'rowsWritten' | 'seqScans' | 'idxScans',
+  ) => s.reduce((n, x) => n + x[k], 0);
+  const spanS = Math.max(1, ((s.at(-1)?.at ?? 0) - (s[0]?.at ?? 0)) / 1000);
+  return {
+    samples: s.length,
+    maxConnections: max('connections'),
+    maxActive: max('active'),
+    maxIdleInTransaction: max('idleInTransaction'),
+    maxLockWaits: max('lockWaits'),
+    commits: sum('commits'),
+    commitsPerSecond: round(sum('commits') / spanS, 1),
+    rollbacks: sum('rollbacks'),
+    deadlocks: sum('deadlocks'),
+    rowsWritten: sum('rowsWritten'),
+    seqScans: sum('seqScans'),
+    idxScans: sum('idxScans'),
+  };
+}
+
 export interface Report {
   runId: string;
   scenario: string;
@@ -76,6 +117,8 @@ export interface Report {
   invariants: InvariantVerdict[] | null;
   passed: boolean;
   journal: { lateResults: number; strayResults: number; pending: number };
+  /** The target database under the run's load, when it was monitored (a PostgreSQL target). */
+  database: DatabaseSummary | null;
   crowd: Record<string, unknown> | null;
   /** Facts a reader should not miss (fallback wallets, late results, pending events). */
   notes: string[];
@@ -198,6 +241,7 @@ export function buildReport(
     invariants,
     passed: thresholds.length > 0 && thresholds.every((t) => t.ok) && invariantsOk,
     journal: { lateResults: run.lateResults, strayResults: run.strayResults, pending: run.pending },
+    database: databaseSummary(run),
     crowd: closed?.crowd ?? null,
     notes: [...(closed?.notes ?? []), ...journalNotes(run), ...(opts.notes ?? [])],
   };

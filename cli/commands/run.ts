@@ -29,6 +29,7 @@ export interface RunFlags {
   fleet: string;
   metricsPort?: string;
   devicesPerHost?: string;
+  dbMonitor?: string;
   results: string;
   files: boolean;
 }
@@ -117,6 +118,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
         ...(flags.broker ? { brokerUrl: flags.broker } : {}),
         fleet: flags.fleet,
         ...(flags.metricsPort ? { metricsPort: port(flags.metricsPort) } : {}),
+        ...(flags.dbMonitor ? { dbMonitorUrl: flags.dbMonitor } : {}),
         ...(flags.devicesPerHost
           ? { devicesPerHost: Math.max(1, positiveInt(flags.devicesPerHost, '--devices-per-host')) }
           : {}),

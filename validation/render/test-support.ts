@@ -189,6 +189,7 @@ export function handReport(overrides: Partial<Report> = {}): Report {
     journal: { lateResults: 1, strayResults: 0, pending: 0 },
     crowd: null,
     invariants: null,
+    database: null,
     notes: [],
     ...overrides,
   };
