@@ -15,6 +15,7 @@ import { webhook } from '../../ghostpass/sandbox/handlers/webhook.js';
 import { checkoutCompletedEvent, signStripePayload } from '../../ghostpass/stripe-events.js';
 import { type TargetIds, walletRef } from '../../ghostpass/target.js';
 import type { JournalRecord } from '../../orchestrator/journal.js';
+import { endRecord, type PlannedRecord, plannedRecord } from './journal-records.js';
 
 export const TEST_WEBHOOK_SECRET = 'whsec_validation_test';
 
@@ -46,24 +47,14 @@ export function runBuilder(db: Db, ids: TargetIds): RunBuilder {
   async function perform(
     op: 'entry' | 'concession' | 'funding',
     w: number,
-    planned: Partial<Extract<JournalRecord, { t: 'planned' }>>,
+    planned: Partial<PlannedRecord>,
     call: () => Promise<{ reply: Reply; extra: Partial<EventResult> }>,
   ): Promise<EventResult> {
     const id = `ev-${++seq}`;
     const device = op === 'entry' ? 'door-1' : op === 'concession' ? 'concession-1' : 'wallets';
     const wallet = walletRef(w).binding;
     const at = Date.now();
-    journal.push({
-      t: 'planned',
-      id,
-      op,
-      at,
-      device,
-      wallet,
-      method: 'QR',
-      source: 'virtual',
-      ...planned,
-    });
+    journal.push(plannedRecord({ id, op, at, device, wallet }, planned));
     const sent = Date.now();
     const { reply, extra } = await call();
     const responded = Date.now();
@@ -80,7 +71,7 @@ export function runBuilder(db: Db, ids: TargetIds): RunBuilder {
       wallet,
       ...extra,
     };
-    journal.push({ t: 'end', id, outcome: result.outcome, device, result });
+    journal.push(endRecord(device, result));
     return result;
   }
 
