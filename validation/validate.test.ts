@@ -139,3 +139,24 @@ for (const kind of BACKENDS) {
     });
   });
 }
+
+const postgres = BACKENDS.find((b) => b.name === 'postgres');
+describe.skipIf(postgres?.skip !== null)('the PostgreSQL backend', () => {
+  it('is read-only: a write through it is refused', async () => {
+    const harness = await postgres!.start();
+    try {
+      const t = await harness.fresh();
+      await provision(t.db, { wallets: 1 });
+      const err = await t.backend
+        .query(`update wallets set balance_cents = 0`)
+        .catch((e: unknown) => e);
+      expect(isGhostfleetError(err, 'GF_DATABASE')).toBe(true);
+      expect((err as Error).message).toMatch(/read-only transaction/);
+      const tz = await t.backend.query<{ TimeZone: string }>('show time zone');
+      expect(tz[0]?.TimeZone).toBe('UTC');
+      await t.close();
+    } finally {
+      await harness.stop();
+    }
+  }, 60_000);
+});

@@ -39,8 +39,13 @@ export async function connectPostgres(
   });
   // An idle client's error (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  // Queued before any query of ours on that client (a pg client runs its queries in order).
+  // UTC: supabase.sql's `timestamp` columns hold UTC wall time (Supabase runs in UTC; scan.ts
+  // writes `new Date().toISOString()`), so `:t0` is compared in UTC, and samples print alike.
   pool.on('connect', (client) => {
-    client.query('set session characteristics as transaction read only').catch(() => {});
+    client
+      .query("set session characteristics as transaction read only; set time zone 'UTC'")
+      .catch(() => {});
   });
   try {
     await pool.query('select 1');

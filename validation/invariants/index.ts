@@ -13,3 +13,22 @@ import { I12 } from './i12-audit.js';
 import type { Invariant } from './types.js';
 
 export const SQL_INVARIANTS: readonly Invariant[] = [I1, I2, I3, I4, I5, I6, I7, I8, I9, I11, I12];
+
+/**
+ * Which invariants catch each GhostPass defect (GHOSTPASS.md "Known defects" 1–8, and 9–12 from
+ * the second read of 17d47d9), for a report that says what a collision was meant to expose.
+ */
+export const DEFECT_CAUGHT_BY: Readonly<Record<number, readonly string[]>> = {
+  1: ['I2', 'I3'], // concurrent debits lose an update
+  2: ['I2', 'I3'], // a debit overlapping a webhook credit loses the credit
+  3: ['I4'], // two doors: the same entry_number, two initials
+  4: ['I10', 'I2'], // retry after a timeout charges twice: a row no 200 explains
+  5: ['I8'], // duplicate / concurrent webhook deliveries credit twice
+  6: ['I8'], // webhook for an unknown wallet: the session is never credited
+  7: ['I7'], // negative quantity or tip
+  8: ['I6'], // a fee configured as 0 becomes the default
+  9: ['I5', 'I2'], // Promise.all inserts fail silently: charged, no ledger row
+  10: ['I8', 'I2'], // the FUND insert is rejected: credited, no FUND row
+  11: ['I8'], // maybeSingle() errors on two rows: credits again
+  12: ['I1'], // {sources:[{}]}: NaN → balance NULL
+};
