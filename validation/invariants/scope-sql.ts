@@ -21,10 +21,14 @@ export const WINDOW_TX = `select t.id, t.wallet_id, w.wallet_binding_id, t.type,
   from transactions t join wallets w on w.id = t.wallet_id
   where w.wallet_binding_id like :wallets and t."timestamp" >= :t0`;
 
-/** The run's entries: at the run's venues, test wallets, written since :t0. */
+/**
+ * The run's entries: at the run's venues, test wallets, written since :t0. `receipt_id` through
+ * `to_jsonb(e)`: the sandbox has the column, supabase.sql does not (null there, no error).
+ */
 export const WINDOW_ENTRIES = `select e.id, e.wallet_binding_id, e.venue_id, e.gateway_id::text as gateway_id,
     e.entry_number, e.entry_type, e.initial_entry_fee_cents, e.venue_reentry_fee_cents,
-    e.valid_reentry_scan_fee_cents, e.total_fees_cents, e."timestamp" as ts
+    e.valid_reentry_scan_fee_cents, e.total_fees_cents, e."timestamp" as ts,
+    to_jsonb(e)->>'receipt_id' as receipt_id
   from entry_events e
   where e.venue_id = any(:venues) and e.wallet_binding_id like :wallets and e."timestamp" >= :t0`;
 

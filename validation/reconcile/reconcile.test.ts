@@ -94,6 +94,17 @@ for (const kind of BACKENDS) {
       expect(r.corruption).toBe(3);
     });
 
+    it("a 200 whose SPEND row is missing is found by the entry row's receipt (defect 9)", async () => {
+      const s = await setup();
+      await tdb.db.query(`delete from transactions where metadata ? 'entry_id'`);
+      const r = await s.check(s.run.journal);
+      expect(counts(r)).toEqual({ matched: 2, ok_rows_incomplete: 1 });
+      expect(r.classes.ok_rows_incomplete.sample[0]).toMatchObject({
+        eventId: s.entry.id,
+        detail: 'no SPEND row',
+      });
+    });
+
     it('a 200 whose entry_events row is missing is corruption (defect 9)', async () => {
       const s = await setup();
       await tdb.db.query('delete from entry_events');

@@ -35,7 +35,7 @@ const ENTRY_UNITS = `with e as (${WINDOW_ENTRIES}),
     coalesce(e.wallet_binding_id, d.wallet_binding_id) as wallet,
     ${EPOCH_MS('coalesce(e.ts, d.ts)')} as at_ms,
     coalesce(d.amount_cents, e.total_fees_cents)::float8 as amount_cents,
-    d.metadata->>'receipt_id' as receipt_id, e.id is not null as has_entry, d.id is not null as has_debit
+    coalesce(d.metadata->>'receipt_id', e.receipt_id) as receipt_id, e.id is not null as has_entry, d.id is not null as has_debit
   from e full join d on d.metadata->>'entry_id' = e.id`;
 
 const TX_UNITS = `select t.id::text as key, t.wallet_binding_id as wallet, ${EPOCH_MS('t.ts')} as at_ms,
