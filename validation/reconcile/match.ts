@@ -69,125 +69,153 @@ function windowOf(req: FleetRequest, slackMs: number): [number, number] {
   return [from, to];
 }
 
-export function matchJournal(
-  requests: readonly FleetRequest[],
-  units: readonly RowUnit[],
-  slackMs: number,
-): Finding[] {
-  const findings: Finding[] = [];
-  const claimed = new Set<RowUnit>();
-  const byReceipt = new Map<string, RowUnit>();
-  const bySession = new Map<string, RowUnit[]>();
-  const free = new Map<string, RowUnit[]>(); // `${kind}|${wallet}`, time order
-  for (const u of units) {
-    if (u.receiptId !== undefined) byReceipt.set(u.receiptId, u);
-    if (u.providerTxId !== undefined) {
-      const list = bySession.get(u.providerTxId) ?? [];
-      list.push(u);
-      bySession.set(u.providerTxId, list);
-    }
-    const k = `${u.kind}|${u.wallet}`;
-    const list = free.get(k) ?? [];
-    list.push(u);
-    free.set(k, list);
-  }
-  const claim = (u: RowUnit, req: FleetRequest, cls: MatchClass, detail?: string) => {
-    claimed.add(u);
-    findings.push({
-      cls,
-      eventId: req.id,
-      op: req.op,
-      wallet: req.wallet,
-      outcome: req.outcome ?? 'none',
-      unit: unitRef(u),
-      ...(detail ? { detail } : {}),
-    });
+/** The units, indexed, and what has been claimed so far. */
+interface State {
+  findings: Finding[];
+  claimed: Set<RowUnit>;
+  byReceipt: Map<string, RowUnit>;
+  bySession: Map<string, RowUnit[]>;
+  /** `${kind}|${wallet}` → units in time order */
+  byWallet: Map<string, RowUnit[]>;
+  slackMs: number;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+function indexUnits(units: readonly RowUnit[], slackMs: number): State {
+  const st: State = {
+    findings: [],
+    claimed: new Set(),
+    byReceipt: new Map(),
+    bySession: new Map(),
+    byWallet: new Map(),
+    slackMs,
   };
-  const base = (req: FleetRequest, cls: MatchClass, detail: string): Finding => ({
+  for (const u of units) {
+    if (u.receiptId !== undefined) st.byReceipt.set(u.receiptId, u);
+    if (u.providerTxId !== undefined) push(st.bySession, u.providerTxId, u);
+    push(st.byWallet, `${u.kind}|${u.wallet}`, u);
+  }
+  return st;
+}
+
+function finding(req: FleetRequest, cls: MatchClass, detail?: string, u?: RowUnit): Finding {
+  return {
     cls,
     eventId: req.id,
     op: req.op,
     wallet: req.wallet,
     outcome: req.outcome ?? 'none',
-    detail,
-  });
+    ...(u ? { unit: unitRef(u) } : {}),
+    ...(detail ? { detail } : {}),
+  };
+}
 
-  // 1. Every 200 claims its rows.
-  for (const req of requests) {
-    const ok = sawOk(req);
-    if (ok === undefined) continue;
-    if (req.op === 'entry' && ok.receiptId !== undefined) {
-      const u = byReceipt.get(ok.receiptId);
-      if (u === undefined || claimed.has(u)) {
-        findings.push(base(req, 'receipt_missing', `receipt_id ${ok.receiptId} not in the ledger`));
-      } else if (u.hasEntry !== true || u.hasDebit !== true) {
-        claim(u, req, 'ok_rows_incomplete', u.hasEntry ? 'no SPEND row' : 'no entry_events row');
-      } else claim(u, req, ...matchedAs(req));
-      continue;
-    }
-    if (req.op === 'funding' && ok.sessionId !== undefined) {
-      const rows = (bySession.get(ok.sessionId) ?? []).filter((u) => !claimed.has(u));
-      if (rows.length === 0) {
-        findings.push(base(req, 'ok_without_rows', `no FUND row for session ${ok.sessionId}`));
-      }
-      for (const u of rows) claim(u, req, ...matchedAs(req));
-      continue;
-    }
-    // A purchase (or an entry/credit whose answer lacked its id): wallet + amount + time.
-    const kind: UnitKind =
-      req.op === 'entry' ? 'entry' : req.op === 'funding' ? 'fund' : 'purchase';
-    const amount = req.op === 'funding' ? req.amountCents : chargedOf(req, ok);
-    const [from, to] = windowOf(req, slackMs);
-    const u = (free.get(`${kind}|${req.wallet}`) ?? []).find(
-      (x) =>
-        !claimed.has(x) &&
-        x.atMs >= from &&
-        x.atMs <= to &&
-        (amount === undefined || x.amountCents === amount),
-    );
-    if (u === undefined) findings.push(base(req, 'ok_without_rows', `no ${kind} row`));
-    else claim(u, req, ...matchedAs(req));
+function claim(st: State, u: RowUnit, req: FleetRequest, cls: MatchClass, detail?: string): void {
+  st.claimed.add(u);
+  st.findings.push(finding(req, cls, detail, u));
+}
+
+/** Step 1 for one request the target said 200 to. */
+function claimOk(st: State, req: FleetRequest, ok: EventResult): void {
+  if (req.op === 'entry' && ok.receiptId !== undefined) {
+    const u = st.byReceipt.get(ok.receiptId);
+    if (u === undefined || st.claimed.has(u)) {
+      st.findings.push(
+        finding(req, 'receipt_missing', `receipt_id ${ok.receiptId} not in the ledger`),
+      );
+    } else if (u.hasEntry !== true || u.hasDebit !== true) {
+      claim(st, u, req, 'ok_rows_incomplete', u.hasEntry ? 'no SPEND row' : 'no entry_events row');
+    } else claim(st, u, req, ...matchedAs(req));
+    return;
   }
+  if (req.op === 'funding' && ok.sessionId !== undefined) {
+    const rows = (st.bySession.get(ok.sessionId) ?? []).filter((u) => !st.claimed.has(u));
+    if (rows.length === 0) {
+      st.findings.push(finding(req, 'ok_without_rows', `no FUND row for session ${ok.sessionId}`));
+    }
+    for (const u of rows) claim(st, u, req, ...matchedAs(req));
+    return;
+  }
+  // A purchase (or an entry/credit whose answer lacked its id): wallet + amount + time.
+  const kind: UnitKind = req.op === 'entry' ? 'entry' : req.op === 'funding' ? 'fund' : 'purchase';
+  const amount = req.op === 'funding' ? req.amountCents : chargedOf(req, ok);
+  const [from, to] = windowOf(req, st.slackMs);
+  const u = (st.byWallet.get(`${kind}|${req.wallet}`) ?? []).find(
+    (x) =>
+      !st.claimed.has(x) &&
+      x.atMs >= from &&
+      x.atMs <= to &&
+      (amount === undefined || x.amountCents === amount),
+  );
+  if (u === undefined) st.findings.push(finding(req, 'ok_without_rows', `no ${kind} row`));
+  else claim(st, u, req, ...matchedAs(req));
+}
 
-  // 2. Every unit left over: who wrote it?
-  const candidates = new Map<string, FleetRequest[]>(); // `${op}|${wallet}`: no 200 seen
+/** Step 2: who wrote each unit no 200 claimed? The nearest request that got no 200, if any. */
+function attributeLeftovers(
+  st: State,
+  requests: readonly FleetRequest[],
+  units: readonly RowUnit[],
+): void {
+  const candidates = new Map<string, FleetRequest[]>(); // `${op}|${wallet}`
   const sessionOwner = new Map<string, FleetRequest>();
   for (const req of requests) {
     if (sawOk(req) !== undefined) continue;
-    const k = `${req.op}|${req.wallet}`;
-    const list = candidates.get(k) ?? [];
-    list.push(req);
-    candidates.set(k, list);
+    push(candidates, `${req.op}|${req.wallet}`, req);
     for (const a of answers(req)) if (a.sessionId) sessionOwner.set(a.sessionId, req);
   }
   const used = new Set<FleetRequest>();
   for (const u of units) {
-    if (claimed.has(u)) continue;
+    if (st.claimed.has(u)) continue;
     let owner = u.providerTxId !== undefined ? sessionOwner.get(u.providerTxId) : undefined;
     if (owner === undefined) {
       let best: { req: FleetRequest; d: number } | undefined;
       for (const req of candidates.get(`${OP_OF[u.kind]}|${u.wallet}`) ?? []) {
-        if (used.has(req)) continue;
-        const [from, to] = windowOf(req, slackMs);
-        if (u.atMs < from || u.atMs > to) continue;
+        const [from, to] = windowOf(req, st.slackMs);
+        if (used.has(req) || u.atMs < from || u.atMs > to) continue;
         const d = Math.abs(u.atMs - req.at);
         if (best === undefined || d < best.d) best = { req, d };
       }
       owner = best?.req;
     }
     if (owner === undefined) {
-      claimed.add(u);
-      findings.push({ cls: 'row_without_request', wallet: u.wallet, unit: unitRef(u) });
+      st.claimed.add(u);
+      st.findings.push({ cls: 'row_without_request', wallet: u.wallet, unit: unitRef(u) });
       continue;
     }
     used.add(owner);
+    const late = owner.late.length > 0;
     const cls: MatchClass =
-      owner.late.length > 0 || EXPLAINING.has(owner.outcome ?? '')
+      late || EXPLAINING.has(owner.outcome ?? '')
         ? 'explained'
         : owner.outcome === 'declined'
           ? 'declined_wrote_rows'
           : 'failed_wrote_rows';
-    claim(u, owner, cls, owner.late.length > 0 ? 'late result' : undefined);
+    claim(st, u, owner, cls, late ? 'late result' : undefined);
   }
-  return findings;
+}
+
+export function matchJournal(
+  requests: readonly FleetRequest[],
+  units: readonly RowUnit[],
+  slackMs: number,
+): Finding[] {
+  const st = indexUnits(units, slackMs);
+  // Fuzzy matches (wallet + amount + time) go in order of window end, each taking the earliest
+  // free row in its window: the greedy order that never leaves a request unmatched when some
+  // assignment would have matched every one (interval scheduling).
+  const byWindowEnd = [...requests].sort(
+    (a, b) => windowOf(a, slackMs)[1] - windowOf(b, slackMs)[1],
+  );
+  for (const req of byWindowEnd) {
+    const ok = sawOk(req);
+    if (ok !== undefined) claimOk(st, req, ok);
+  }
+  attributeLeftovers(st, requests, units);
+  return st.findings;
 }
