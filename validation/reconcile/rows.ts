@@ -1,7 +1,8 @@
 /**
  * The database's side of I10: every write unit of the run window — an entry (its `entry_events`
  * row and its SPEND row, joined on `metadata->>'entry_id'`; either may be missing, GhostPass
- * defect 9), a purchase (a SPEND row with `metadata.item_id`), a credit (a FUND row). Same scope
+ * defect 9), a purchase (a SPEND row with `metadata.item_id`), a credit (a FUND row; not the
+ * opening FUND that provisioning writes, `metadata.opening`: test data, not a request). Same scope
  * and schema rules as the invariants (`invariants/scope-sql.ts`). Times are epoch ms, money
  * float8, so both backends return plain numbers.
  */
@@ -42,8 +43,9 @@ const TX_UNITS = `select t.id::text as key, t.wallet_binding_id as wallet, ${EPO
     t.amount_cents::float8 as amount_cents, t.provider_tx_id,
     case when t.type = 'FUND' then 'fund' else 'purchase' end as kind
   from (${WINDOW_TX}) t
-  where (t.type = 'FUND') or (t.type = 'SPEND' and t.metadata ? 'item_id'
-    and (t.venue_id is null or t.venue_id = any(:venues)))`;
+  where (t.type = 'FUND' and coalesce(t.metadata->>'opening', '') <> 'true')
+    or (t.type = 'SPEND' and t.metadata ? 'item_id'
+      and (t.venue_id is null or t.venue_id = any(:venues)))`;
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const str = (v: unknown): string | undefined =>
