@@ -3,6 +3,10 @@
  * journal. `validate()` checks the tables exist first (one clear error naming each missing
  * table), then runs every invariant in turn and times each. A database that cannot be reached
  * fails in `connectPostgres()` (validation/db/pg.ts) with the URL, never its password.
+ *
+ *   const db = await connectPostgres(url);            // or sandboxBackend(sandbox.db)
+ *   const { results, ok } = await validateRun({ db, t0, venueIds, journal: await readJournal(p) });
+ *   await db.close();
  */
 import type { JournalRecord } from '../orchestrator/journal.js';
 import { assertTables, REQUIRED_TABLES, type SqlBackend } from './db/backend.js';
@@ -49,7 +53,11 @@ export async function validateRun(opts: ValidateOptions): Promise<Validation> {
   await assertTables(opts.db, REQUIRED_TABLES);
   const requests = opts.journal ? foldJournal(opts.journal) : undefined;
   const sessions = opts.sessions ?? (requests ? fleetSessions(requests) : undefined);
-  const sampleSize = Math.min(MAX_SAMPLE, Math.max(0, opts.sampleSize ?? MAX_SAMPLE));
+  const asked = opts.sampleSize ?? MAX_SAMPLE;
+  // An integer 0…20: it is spliced into the sample query's LIMIT.
+  const sampleSize = Number.isFinite(asked)
+    ? Math.min(MAX_SAMPLE, Math.max(0, Math.trunc(asked)))
+    : MAX_SAMPLE;
   const scope: Scope = {
     t0: new Date(opts.t0),
     venueIds: opts.venueIds,
