@@ -2,8 +2,9 @@
  * I8: Stripe exactly-once. Each completed session has exactly one FUND row (`provider_tx_id` =
  * the session id) of its amount; no `provider_tx_id` twice; no session left pending. GhostPass
  * writes no row when a session is created (create-checkout-session.ts), so "created" comes from
- * the fleet: the sessions its wallet apps opened (journal funding results carry `sessionId`, the
- * planned event its amount). Without that list the two session checks are skipped, said in a note.
+ * the fleet: the sessions whose webhook the target acknowledged (journal funding results carry
+ * `sessionId`, the planned event its amount; `reconcile/requests.ts` `fleetSessions`). Without
+ * that list the two session checks are skipped, said in a note.
  * Catches defects 5, 10, 11 (double credit / no FUND row) and 6 (unknown wallet: never credited).
  */
 import type { Invariant } from './types.js';

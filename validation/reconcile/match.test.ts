@@ -98,6 +98,11 @@ describe('a journal written by the orchestrator', () => {
         ['e1', 'entry', 'wallet_test_3', 'interrupted', 1],
       ]);
       expect(fleetSessions(requests)).toEqual([{ sessionId: 'cs_test_1', amountCents: 2500 }]);
+      // A webhook the target refused is Stripe's to retry: not pending.
+      const refused = requests.map((r) =>
+        r.result ? { ...r, result: { ...r.result, outcome: 'declined' as const } } : r,
+      );
+      expect(fleetSessions(refused)).toEqual([]);
       const f = matchJournal(
         requests,
         [

@@ -59,7 +59,14 @@ export function sawOk(req: FleetRequest): EventResult | undefined {
   return answers(req).find((a) => a.outcome === 'ok');
 }
 
-/** The fleet's checkout sessions (I8's "created" list) with their planned amounts. */
+/**
+ * The checkout sessions the target must have credited (I8's "created, never credited" list), with
+ * their planned amounts: those whose webhook GhostPass acknowledged — the wallet app saw the credit
+ * (`ok`) or waited for it in vain (`timeout`, `credit_not_seen`). That is defect 6 exactly: a 200
+ * for a session it never credits, so Stripe never retries and the money is lost. A delivery the
+ * target refused (`declined`/`error`) is left to Stripe's retries and is not counted pending;
+ * a row it wrote anyway is I10's `declined_wrote_rows`.
+ */
 export function fleetSessions(
   requests: readonly FleetRequest[],
 ): { sessionId: string; amountCents?: number }[] {
@@ -67,8 +74,10 @@ export function fleetSessions(
   for (const req of requests) {
     if (req.op !== 'funding') continue;
     for (const a of answers(req)) {
-      if (a.sessionId !== undefined && !seen.has(a.sessionId))
+      const acknowledged = a.outcome === 'ok' || a.outcome === 'timeout';
+      if (a.sessionId !== undefined && acknowledged && !seen.has(a.sessionId)) {
         seen.set(a.sessionId, req.amountCents);
+      }
     }
   }
   return [...seen].map(([sessionId, amountCents]) =>
