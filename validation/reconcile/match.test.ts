@@ -1,0 +1,130 @@
+/**
+ * Matching without a database: the order fuzzy matches are made in, and the journal as the
+ * orchestrator really writes it (createJournal → file → readJournal → foldJournal).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { EventResult } from '../../contract/payloads.js';
+import { createJournal, readJournal } from '../../orchestrator/journal.js';
+import { matchJournal } from './match.js';
+import { type FleetRequest, fleetSessions, foldJournal } from './requests.js';
+import type { RowUnit } from './rows.js';
+
+const purchaseOk = (id: string, sent: number, responded: number): EventResult => ({
+  id,
+  op: 'concession',
+  outcome: 'ok',
+  source: 'virtual',
+  at: sent,
+  sent,
+  responded,
+  decided: responded,
+  chargedCents: 800,
+});
+const req = (id: string, result: EventResult): FleetRequest => ({
+  id,
+  op: 'concession',
+  wallet: 'wallet_test_1',
+  at: result.at,
+  outcome: result.outcome,
+  result,
+  late: [],
+});
+const row = (key: string, atMs: number): RowUnit => ({
+  kind: 'purchase',
+  key,
+  wallet: 'wallet_test_1',
+  atMs,
+  amountCents: 800,
+});
+
+describe('matchJournal', () => {
+  it('matches overlapping same-amount purchases so that every one finds its row', () => {
+    // A was slow (0…10 s), B quick (0…1 s): B's row can only be the one at 0.5 s. Taking
+    // requests in planned order, A would grab it and B would look like a 200 without rows.
+    const requests = [req('A', purchaseOk('A', 0, 10_000)), req('B', purchaseOk('B', 0, 1_000))];
+    const f = matchJournal(requests, [row('r1', 500), row('r2', 5_000)], 0);
+    expect(f.map((x) => [x.cls, x.eventId, x.unit?.key])).toEqual([
+      ['matched', 'B', 'r1'],
+      ['matched', 'A', 'r2'],
+    ]);
+  });
+
+  it('a row outside every window of its wallet is a row without request', () => {
+    const f = matchJournal(
+      [req('A', purchaseOk('A', 0, 1_000))],
+      [row('r1', 500), row('r2', 9_000)],
+      100,
+    );
+    expect(f.map((x) => [x.cls, x.unit?.key])).toEqual([
+      ['matched', 'r1'],
+      ['row_without_request', 'r2'],
+    ]);
+  });
+});
+
+describe('a journal written by the orchestrator', () => {
+  it('folds into requests with their outcome, late results and checkout sessions', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gf-validation-'));
+    try {
+      const path = join(dir, 'journal.jsonl');
+      const j = createJournal({ path, run: { runId: 'r', scenario: 's', seed: 1, startAt: 0 } });
+      const wallet = { binding: 'wallet_test_3', fingerprint: 'device_test_3' };
+      j.plan(
+        { id: 'f1', op: 'funding', at: 10, wallet, method: 'QR', amountCents: 2500 },
+        'wallets',
+      );
+      j.plan({ id: 'e1', op: 'entry', at: 20, wallet, method: 'QR' }, 'door-1');
+      const fund: EventResult = {
+        id: 'f1',
+        op: 'funding',
+        outcome: 'ok',
+        source: 'virtual',
+        at: 10,
+        decided: 50,
+        sessionId: 'cs_test_1',
+      };
+      j.end('f1', 'ok', fund);
+      j.end('e1', 'interrupted', 'device door-1 lost');
+      const { sessionId: _s, ...asEntry } = fund;
+      const late: EventResult = { ...asEntry, id: 'e1', op: 'entry', receiptId: 'rcpt-1' };
+      j.end('e1', 'ok', late); // a revived device's replayed 200
+      await j.close();
+      const requests = foldJournal(await readJournal(path));
+      expect(requests.map((r) => [r.id, r.op, r.wallet, r.outcome, r.late.length])).toEqual([
+        ['f1', 'funding', 'wallet_test_3', 'ok', 0],
+        ['e1', 'entry', 'wallet_test_3', 'interrupted', 1],
+      ]);
+      expect(fleetSessions(requests)).toEqual([{ sessionId: 'cs_test_1', amountCents: 2500 }]);
+      // A webhook the target refused is Stripe's to retry: not pending.
+      const refused = requests.map((r) =>
+        r.result ? { ...r, result: { ...r.result, outcome: 'declined' as const } } : r,
+      );
+      expect(fleetSessions(refused)).toEqual([]);
+      const f = matchJournal(
+        requests,
+        [
+          {
+            kind: 'entry',
+            key: 'entry_1',
+            wallet: 'wallet_test_3',
+            atMs: 30,
+            amountCents: 2500,
+            receiptId: 'rcpt-1',
+            hasEntry: true,
+            hasDebit: true,
+          },
+        ],
+        0,
+      );
+      expect(f.map((x) => [x.cls, x.eventId, x.detail]).sort()).toEqual([
+        ['explained', 'e1', 'late 200 after interrupted'],
+        ['ok_without_rows', 'f1', 'no FUND row for session cs_test_1'],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
