@@ -14,6 +14,7 @@ import { type ReaderListers, readersCommand } from './commands/readers.js';
 import { type ReportFlags, reportCommand } from './commands/report.js';
 import { type RunFlags, runCommand } from './commands/run.js';
 import { type SandboxFlags, sandboxCommand } from './commands/sandbox.js';
+import { type ValidateFlags, validateCommand } from './commands/validate.js';
 import type { CliIo } from './io.js';
 
 const EXIT_BY_CODE: Partial<Record<string, ExitCode>> = {
@@ -90,8 +91,8 @@ export function buildProgram(
       "pin the orchestrator's HTTP port (/metrics, /sd for Prometheus http_sd); default: a free port",
     )
     .option(
-      '--db-monitor <postgres-url>',
-      "sample the target's PostgreSQL during the run (connections, lock waits, commits, scans): metrics and a report section",
+      '--db <postgres-url>',
+      "the target's PostgreSQL (a Supabase connection string too): monitored during the run, validated after it (invariants I1–I12)",
     )
     .option(
       '--devices-per-host <n>',
@@ -113,6 +114,31 @@ export function buildProgram(
     .addHelpText('after', '\nExample:\n  ghostfleet report .ghostfleet/run-20261202-140000-ab12')
     .action(async (run: string, flags: ReportFlags) =>
       setExit(await reportCommand(run, flags, io)),
+    );
+
+  program
+    .command('validate [run]')
+    .description(
+      'check invariants I1–I12 over a GhostPass PostgreSQL database; with a run (RUN_DIR or journal) I10 reconciles it (exit 99 when violated)',
+    )
+    .option('--db <postgres-url>', 'the GhostPass database (a Supabase connection string works)')
+    .option('--journal <file>', "a run's journal.jsonl (same as giving RUN)")
+    .option(
+      '--since <time>',
+      'rows written since: an ISO time or a duration ago (30m); default the run start',
+    )
+    .option(
+      '--venue <id>',
+      'a test venue, repeatable; default the venues the journal names',
+      (v: string, p: string[] = []) => [...p, v],
+    )
+    .option('--json <file>', 'also write the results as JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  ghostfleet validate .ghostfleet/run-… --db postgres://postgres@127.0.0.1:5432/ghostpass',
+    )
+    .action(async (run: string | undefined, flags: ValidateFlags) =>
+      setExit(await validateCommand(run, flags, io)),
     );
 
   program

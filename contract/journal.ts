@@ -42,6 +42,8 @@ const RunRecord = z.looseObject({
   seed: z.union([z.string(), z.number()]),
   createdAt: z.number(),
   plan: RunPlanSchema,
+  /** The target's test venues (`ghostfleet validate` scopes the invariants to them). */
+  venues: z.array(z.string()).optional(),
 });
 
 /** The run's phases as they happen; `running` carries the first arrival's time (`startAt`). */

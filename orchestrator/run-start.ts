@@ -100,6 +100,7 @@ function openBooks(b: Backbone, cleanups: Cleanups): Books {
     seed: opts.seed,
     createdAt: now(),
     plan: runPlanOf(scenario),
+    venues: [b.target.ids.venueId],
   });
   const registry = new DeviceRegistry();
   for (const d of scenario.devices) {

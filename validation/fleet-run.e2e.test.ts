@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runAndJudge } from '../cli/run-stages.js';
 import { type Sandbox, startSandbox } from '../ghostpass/sandbox/server.js';
-import { runFleet } from '../orchestrator/fleet.js';
-import { readJournal } from '../orchestrator/journal.js';
 import { loadScenario } from '../orchestrator/scenario.js';
 import { sandboxBackend } from './db/pglite.js';
+import { readJournal } from './journal-file.js';
 import { validateRun } from './validate.js';
 
 const SECRET = 'whsec_validation_e2e';
@@ -44,7 +44,7 @@ describe('validation after a real fleet run', () => {
     if (!(t0 instanceof Date)) throw new Error('no database clock');
     const stateDir = mkdtempSync(join(tmpdir(), 'gf-validation-e2e-'));
     dirs.push(stateDir);
-    const { journalPath, report } = await runFleet({
+    const { journalPath, report } = await runAndJudge({
       scenario,
       seed: 5,
       target: { kind: 'http', baseUrl: sb.url, ids: sb.ids, webhookSecret: SECRET },

@@ -5,15 +5,17 @@
  * calls this after the drain (while the embedded sandbox's database is still open); `ghostfleet
  * report RUN_DIR` calls it on a journal alone.
  */
+
+import { checkDatabase, type DatabaseCheck } from './check-database.js';
 import { readJournal } from './journal-file.js';
 import { type ReportFiles, writeReportFiles } from './render/files.js';
-import { type ReplayedRun, replayJournal } from './replay.js';
-import { buildReport, type InvariantVerdict, type Report } from './report.js';
+import { replayJournal } from './replay.js';
+import { buildReport, type Report } from './report.js';
 
 export interface JudgeInput {
   journalPath: string;
-  /** The invariants' verdicts over the database, when validation could reach it. */
-  invariants?: (run: ReplayedRun) => Promise<InvariantVerdict[] | null>;
+  /** The target's database: invariants I1–I12 over its rows (and I10 against the journal). */
+  database?: DatabaseCheck;
   /** Why the invariants were not checked (shown in the report's notes). */
   noDatabaseReason?: string;
   /** Write `test-report-YYYY-MM-DD[-N].md` and `.html` here (the protocol's `results/`). */
@@ -30,7 +32,7 @@ export interface Judged {
 export async function judgeRun(input: JudgeInput): Promise<Judged> {
   const records = await readJournal(input.journalPath);
   const run = replayJournal(records);
-  const invariants = input.invariants ? await input.invariants(run) : null;
+  const invariants = input.database ? await checkDatabase(input.database, records, run) : null;
   const notes: string[] = [];
   if (invariants === null) {
     notes.push(`database invariants were not checked: ${input.noDatabaseReason ?? 'no database'}`);

@@ -7,6 +7,7 @@
  * really contend and `SELECT … FOR UPDATE` is what keeps the rows right.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JournalRecord } from '../contract/journal.js';
 import type { Operation } from '../contract/operations.js';
 import type { EventResult } from '../contract/payloads.js';
 import {
@@ -18,7 +19,6 @@ import type { Db } from '../ghostpass/sandbox/db.js';
 import { type Sandbox, startSandbox } from '../ghostpass/sandbox/server.js';
 import { checkoutCompletedEvent, signStripePayload } from '../ghostpass/stripe-events.js';
 import { walletRef } from '../ghostpass/target.js';
-import type { JournalRecord } from '../orchestrator/journal.js';
 import { BACKENDS, type Harness, type TestDatabase } from './testing/backends.js';
 import { endRecord, type PlannedRecord, plannedRecord } from './testing/journal-records.js';
 import { TEST_WEBHOOK_SECRET } from './testing/run-builder.js';

@@ -8,7 +8,7 @@
  *   const { results, ok } = await validateRun({ db, t0, venueIds, journal: await readJournal(p) });
  *   await db.close();
  */
-import type { JournalRecord } from '../orchestrator/journal.js';
+import type { JournalRecord } from '../contract/journal.js';
 import { assertTables, REQUIRED_TABLES, type SqlBackend } from './db/backend.js';
 import { SQL_INVARIANTS } from './invariants/index.js';
 import { runInvariant } from './invariants/run-check.js';

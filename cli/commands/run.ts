@@ -29,7 +29,7 @@ export interface RunFlags {
   fleet: string;
   metricsPort?: string;
   devicesPerHost?: string;
-  dbMonitor?: string;
+  db?: string;
   results: string;
   files: boolean;
 }
@@ -118,7 +118,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
         ...(flags.broker ? { brokerUrl: flags.broker } : {}),
         fleet: flags.fleet,
         ...(flags.metricsPort ? { metricsPort: port(flags.metricsPort) } : {}),
-        ...(flags.dbMonitor ? { dbMonitorUrl: flags.dbMonitor } : {}),
+        ...(flags.db ? { dbMonitorUrl: flags.db } : {}),
         ...(flags.devicesPerHost
           ? { devicesPerHost: Math.max(1, positiveInt(flags.devicesPerHost, '--devices-per-host')) }
           : {}),
@@ -147,7 +147,11 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
           );
         },
       },
-      { onValidating: () => io.err('validating the run…\n') },
+      {
+        onValidating: () => io.err('validating the run…\n'),
+        ...(flags.files ? { resultsDir: resolve(io.cwd, flags.results) } : {}),
+        ...(flags.db ? { dbUrl: flags.db } : {}),
+      },
     );
     io.out(`${formatReport(report)}\n`);
     io.err(`journal: ${journalPath}\n`);

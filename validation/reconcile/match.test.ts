@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EventResult } from '../../contract/payloads.js';
-import { createJournal, readJournal } from '../../orchestrator/journal.js';
+import { createJournalWriter } from '../../orchestrator/journal.js';
+import { createLedger } from '../../orchestrator/ledger.js';
+import { createOrchestratorMetrics } from '../../orchestrator/metrics.js';
+import { createProgressWindow } from '../../orchestrator/progress.js';
+import { readJournal } from '../journal-file.js';
+import { TEST_RUN_PLAN } from '../testing/run-builder.js';
 import { matchJournal } from './match.js';
 import { type FleetRequest, fleetSessions, foldJournal } from './requests.js';
 import type { RowUnit } from './rows.js';
@@ -70,7 +75,23 @@ describe('a journal written by the orchestrator', () => {
     const dir = await mkdtemp(join(tmpdir(), 'gf-validation-'));
     try {
       const path = join(dir, 'journal.jsonl');
-      const j = createJournal({ path, run: { runId: 'r', scenario: 's', seed: 1, startAt: 0 } });
+      const writer = createJournalWriter(path);
+      writer.write({
+        t: 'run',
+        runId: 'r',
+        scenario: 's',
+        seed: 1,
+        createdAt: 0,
+        plan: TEST_RUN_PLAN,
+      });
+      const j = createLedger({
+        journal: writer,
+        metrics: createOrchestratorMetrics(),
+        progress: createProgressWindow(),
+        now: () => 60,
+        dropDeadlineMs: 10_000,
+        kindOf: () => undefined,
+      });
       const wallet = { binding: 'wallet_test_3', fingerprint: 'device_test_3' };
       j.plan(
         { id: 'f1', op: 'funding', at: 10, wallet, method: 'QR', amountCents: 2500 },
@@ -86,12 +107,12 @@ describe('a journal written by the orchestrator', () => {
         decided: 50,
         sessionId: 'cs_test_1',
       };
-      j.end('f1', 'ok', fund);
+      j.settle('wallets', fund);
       j.end('e1', 'interrupted', 'device door-1 lost');
       const { sessionId: _s, ...asEntry } = fund;
       const late: EventResult = { ...asEntry, id: 'e1', op: 'entry', receiptId: 'rcpt-1' };
-      j.end('e1', 'ok', late); // a revived device's replayed 200
-      await j.close();
+      j.settle('door-1', late); // a revived device's replayed 200
+      await writer.close();
       const requests = foldJournal(await readJournal(path));
       expect(requests.map((r) => [r.id, r.op, r.wallet, r.outcome, r.late.length])).toEqual([
         ['f1', 'funding', 'wallet_test_3', 'ok', 0],

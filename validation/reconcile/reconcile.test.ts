@@ -5,9 +5,9 @@
  * explains a row, a 4xx or a 5xx that wrote one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JournalRecord } from '../../contract/journal.js';
 import { provision } from '../../ghostpass/sandbox/provision.js';
 import type { TargetIds } from '../../ghostpass/target.js';
-import type { JournalRecord } from '../../orchestrator/journal.js';
 import { BACKENDS, type Harness, type TestDatabase } from '../testing/backends.js';
 import { runBuilder } from '../testing/run-builder.js';
 import type { ReconcileResult } from './reconcile.js';

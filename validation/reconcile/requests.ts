@@ -3,9 +3,10 @@
  * with its terminal outcome and every `late` result (a revived device's replayed answers: the
  * target really did the work). Journal records come from `orchestrator/journal.ts`.
  */
+
+import type { JournalRecord } from '../../contract/journal.js';
 import type { Operation, Outcome } from '../../contract/operations.js';
 import type { Cart, EventResult } from '../../contract/payloads.js';
-import type { JournalRecord } from '../../orchestrator/journal.js';
 
 export interface FleetRequest {
   id: string;

@@ -1,7 +1,8 @@
 /** Test support: journal records as the orchestrator writes them (orchestrator/journal.ts). */
+
+import type { JournalRecord } from '../../contract/journal.js';
 import type { Operation } from '../../contract/operations.js';
 import type { EventResult } from '../../contract/payloads.js';
-import type { JournalRecord } from '../../orchestrator/journal.js';
 
 export type PlannedRecord = Extract<JournalRecord, { t: 'planned' }>;
 

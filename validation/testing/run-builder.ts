@@ -4,6 +4,8 @@
  * — PGlite or a real PostgreSQL — and is journaled as a device would journal it (planned + end
  * with the device's result fields), so invariants and reconciliation see a faithful run.
  */
+
+import type { JournalRecord, RunPlan } from '../../contract/journal.js';
 import type { DeviceOutcome } from '../../contract/operations.js';
 import type { EventResult } from '../../contract/payloads.js';
 import type { Db } from '../../ghostpass/sandbox/db.js';
@@ -14,7 +16,6 @@ import type { Reply } from '../../ghostpass/sandbox/handlers/types.js';
 import { webhook } from '../../ghostpass/sandbox/handlers/webhook.js';
 import { checkoutCompletedEvent, signStripePayload } from '../../ghostpass/stripe-events.js';
 import { type TargetIds, walletRef } from '../../ghostpass/target.js';
-import type { JournalRecord } from '../../orchestrator/journal.js';
 import { endRecord, type PlannedRecord, plannedRecord } from './journal-records.js';
 
 export const TEST_WEBHOOK_SECRET = 'whsec_validation_test';
@@ -31,9 +32,30 @@ export interface RunBuilder {
 const outcomeOf = (status: number): DeviceOutcome =>
   status === 200 ? 'ok' : status >= 400 && status < 500 ? 'declined' : 'error';
 
+/** A run plan for hand-made journals (only the report reads it). */
+export const TEST_RUN_PLAN: RunPlan = {
+  durationMs: 60_000,
+  dropDeadlineMs: 10_000,
+  perMinute: { entry: 200, concession: 120, funding: 30 },
+  thresholds: {
+    entryP95Seconds: 0.5,
+    concessionP95Seconds: 0.8,
+    fundingMeanSeconds: 5,
+    failureRate: 0.005,
+    latency: 'sojourn',
+  },
+};
+
 export function runBuilder(db: Db, ids: TargetIds): RunBuilder {
   const journal: JournalRecord[] = [
-    { t: 'run', runId: 'validation-test', scenario: 'test', seed: 1, startAt: Date.now() },
+    {
+      t: 'run',
+      runId: 'validation-test',
+      scenario: 'test',
+      seed: 1,
+      createdAt: Date.now(),
+      plan: TEST_RUN_PLAN,
+    },
   ];
   let seq = 0;
   const ctx = (headers: Record<string, string>, body: Body) => ({
