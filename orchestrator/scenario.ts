@@ -8,6 +8,7 @@ import { access, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { COLLISION_KINDS, type CollisionKind, collisionSpec } from '../contract/collisions.js';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
 import {
   DEVICE_KINDS,
@@ -59,6 +60,16 @@ const DeviceSchema = z.strictObject({
   lanes: z.number().int().min(1).max(1000).default(1),
 });
 
+/**
+ * Deliberate collisions (contract/collisions.ts), per minute. `rate` is spread evenly over every
+ * kind without its own entry in `kinds`; an entry in `kinds` sets that kind's rate (0 turns it
+ * off). Absent: no collisions (demo, pilot).
+ */
+const CollisionsSchema = z.strictObject({
+  rate: perMinute.optional(),
+  kinds: z.partialRecord(z.enum(COLLISION_KINDS), perMinute).optional(),
+});
+
 const ScenarioSchema = z
   .strictObject({
     name: z.string().min(1),
@@ -108,6 +119,7 @@ const ScenarioSchema = z
        */
       latency: z.enum(['sojourn', 'service']).default('sojourn'),
     }),
+    collisions: CollisionsSchema.optional(),
   })
   .superRefine((s, ctx) => {
     if (s.crowd.maxInside > s.crowd.wallets) {
@@ -164,6 +176,26 @@ const ScenarioSchema = z
         });
       }
     }
+    // A kind asked for by name must be performable by the layout; the overall rate skips those
+    // that are not (the planner says so).
+    for (const [kind, rate] of Object.entries(s.collisions?.kinds ?? {})) {
+      if (!(rate > 0)) continue;
+      const need = new Map<string, number>();
+      for (const m of collisionSpec(kind as CollisionKind).members)
+        need.set(m.op, (need.get(m.op) ?? 0) + 1);
+      for (const [op, n] of need) {
+        const have = s.devices.filter(
+          (d) => KIND_OPERATION[d.kind] === op && inputSource(d.input) === 'virtual',
+        ).length;
+        if (have < n) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['collisions', 'kinds', kind],
+            message: `${kind} needs ${n} virtual ${op} device(s), the scenario has ${have}`,
+          });
+        }
+      }
+    }
   });
 
 export type Scenario = z.output<typeof ScenarioSchema>;
@@ -210,10 +242,14 @@ export async function loadScenario(nameOrPath: string): Promise<Scenario> {
   return validateScenario(data, file);
 }
 
-/** The caller's overrides (CLI `--duration`, `--wallets`), applied to a loaded scenario. */
+/**
+ * The caller's overrides (CLI `--duration`, `--wallets`, `--collisions RATE`), applied to a loaded
+ * scenario. `collisionsPerMinute` sets the overall collision rate and keeps the file's per-kind
+ * rates; 0 turns every collision off.
+ */
 export function withOverrides(
   scenario: Scenario,
-  overrides: { durationMs?: number; wallets?: number },
+  overrides: { durationMs?: number; wallets?: number; collisionsPerMinute?: number },
 ): Scenario {
   const out: Scenario = { ...scenario, crowd: { ...scenario.crowd } };
   if (overrides.durationMs !== undefined) {
@@ -228,6 +264,13 @@ export function withOverrides(
     }
     out.crowd.wallets = overrides.wallets;
     out.crowd.maxInside = Math.min(out.crowd.maxInside, overrides.wallets);
+  }
+  const rate = overrides.collisionsPerMinute;
+  if (rate !== undefined) {
+    if (!(Number.isFinite(rate) && rate >= 0)) {
+      throw new GhostfleetError(ErrorCodes.BadArgument, 'collisions override must be a rate >= 0');
+    }
+    out.collisions = rate === 0 ? { rate: 0, kinds: {} } : { ...scenario.collisions, rate };
   }
   return out;
 }

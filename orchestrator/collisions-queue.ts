@@ -1,0 +1,101 @@
+/**
+ * The planner's side of deliberate collisions: which kinds run here (rate > 0 and performable),
+ * the members planned but not yet due (in time order), and the ordinary arrivals they replace
+ * (`owes`): each member cancels the next ordinary arrival of its operation, so every operation
+ * stays on its target rate (orchestrator/collisions.ts, "Policy").
+ */
+import { COLLISION_KINDS, type CollisionKind } from '../contract/collisions.js';
+import type { Operation } from '../contract/operations.js';
+import {
+  buildCollision,
+  type CollisionContext,
+  collisionRates,
+  unperformable,
+  type ZeroFeeVenue,
+} from './collisions.js';
+import type { PlannedEvent } from './planner.js';
+import type { Scenario } from './scenario.js';
+
+export interface CollisionStats {
+  /** Collisions planned so far, per kind. */
+  planned: Partial<Record<CollisionKind, number>>;
+  /** Kinds with a rate that this layout or target cannot perform, and why. */
+  skipped: { kind: CollisionKind; reason: string }[];
+}
+
+export interface CollisionQueue {
+  /** Kinds to run, with their per-minute rate. */
+  readonly kinds: readonly { kind: CollisionKind; perMinute: number }[];
+  /** Plan one collision of `kind` at `at` (epoch ms). */
+  plan(kind: CollisionKind, at: number): void;
+  /** The earliest member not yet handed out. */
+  peek(): PlannedEvent | undefined;
+  shift(): PlannedEvent | undefined;
+  /** True (and the debt is paid) when the next ordinary arrival of `op` is replaced. */
+  owes(op: Operation): boolean;
+  readonly size: number;
+  stats(): CollisionStats;
+}
+
+const GROUP_DIGITS = 6;
+
+/** Insert keeping `list` sorted by event time (stable: equal times keep insertion order). */
+function insertByTime(list: PlannedEvent[], item: PlannedEvent): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as PlannedEvent).event.at <= item.event.at) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, item);
+}
+
+export function createCollisionQueue(opts: {
+  scenario: Scenario;
+  devicesPerOp: Record<Operation, number>;
+  zeroFeeVenue: ZeroFeeVenue | undefined;
+  ctx: CollisionContext;
+  /** The next event id of `op` (shared with ordinary arrivals). */
+  nextId(op: Operation): string;
+  /** The device for the next event of `op` (round-robin: members of one op get distinct ones). */
+  device(op: Operation): string;
+}): CollisionQueue {
+  const rates = collisionRates(opts.scenario);
+  const stats: CollisionStats = { planned: {}, skipped: [] };
+  const kinds: { kind: CollisionKind; perMinute: number }[] = [];
+  for (const kind of COLLISION_KINDS) {
+    if (!(rates[kind] > 0)) continue;
+    const reason = unperformable(kind, opts.devicesPerOp, opts.zeroFeeVenue);
+    if (reason === null) kinds.push({ kind, perMinute: rates[kind] });
+    else stats.skipped.push({ kind, reason });
+  }
+  const debt: Record<Operation, number> = { entry: 0, concession: 0, funding: 0 };
+  const pending: PlannedEvent[] = [];
+  let groups = 0;
+
+  return {
+    kinds,
+    plan(kind, at) {
+      groups++;
+      const group = `x-${String(groups).padStart(GROUP_DIGITS, '0')}`;
+      for (const member of buildCollision(kind, at, group, opts.ctx)) {
+        debt[member.op]++;
+        const event = { id: opts.nextId(member.op), ...member };
+        insertByTime(pending, { event, device: opts.device(member.op) });
+      }
+      stats.planned[kind] = (stats.planned[kind] ?? 0) + 1;
+    },
+    peek: () => pending[0],
+    shift: () => pending.shift(),
+    owes(op) {
+      if (debt[op] <= 0) return false;
+      debt[op]--;
+      return true;
+    },
+    get size() {
+      return pending.length;
+    },
+    stats: () => ({ planned: { ...stats.planned }, skipped: stats.skipped.map((x) => ({ ...x })) }),
+  };
+}
