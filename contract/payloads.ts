@@ -99,7 +99,7 @@ export const EventResultSchema = z.strictObject({
   attempts: z.number().int().positive().optional(),
   /** Collisions: the `Idempotency-Key` every attempt sent (not a secret). */
   idempotencyKey: z.string().optional(),
-  /** Collisions: every HTTP call made, in order of sending. */
+  /** Collisions: the calls that make the collision (attempts, deliveries, verify-session), in order. */
   calls: z.array(CallRecordSchema).optional(),
 });
 export type EventResult = z.infer<typeof EventResultSchema>;

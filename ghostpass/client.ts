@@ -45,23 +45,42 @@ export type ApiResult<T> =
     }
   | { kind: 'timeout'; code: 'timeout'; sent: number; responded: number };
 
+/** Per-call options, for deliberate collisions (contract/collisions.ts); none by default. */
+export interface CallOptions {
+  /** This call's budget instead of the client's (a deliberately short client timeout). */
+  timeoutMs?: number;
+  /** Sent as `Idempotency-Key`; GhostPass's handlers ignore it (GHOSTPASS.md defect 4). */
+  idempotencyKey?: string;
+}
+
+export interface EntryScanOptions extends CallOptions {
+  /** Sent verbatim as `interaction_method` instead of `method` (an out-of-enum value: defect 9). */
+  interactionMethod?: string;
+}
+
 export interface GhostPassClient {
-  entryScan(r: {
-    walletBindingId: string;
-    fingerprint: string;
-    venueId: string;
-    gatewayId: string;
-    method: Method;
-  }): Promise<ApiResult<EntryScanOk>>;
-  purchase(r: {
-    walletBindingId: string;
-    fingerprint: string;
-    itemId: string;
-    gatewayId: string;
-    quantity: number;
-    tipCents: number;
-    method: Method;
-  }): Promise<ApiResult<PurchaseOk>>;
+  entryScan(
+    r: {
+      walletBindingId: string;
+      fingerprint: string;
+      venueId: string;
+      gatewayId: string;
+      method: Method;
+    },
+    opts?: EntryScanOptions,
+  ): Promise<ApiResult<EntryScanOk>>;
+  purchase(
+    r: {
+      walletBindingId: string;
+      fingerprint: string;
+      itemId: string;
+      gatewayId: string;
+      quantity: number;
+      tipCents: number;
+      method: Method;
+    },
+    opts?: CallOptions,
+  ): Promise<ApiResult<PurchaseOk>>;
   createCheckoutSession(r: {
     walletBindingId: string;
     fingerprint: string;
@@ -74,6 +93,8 @@ export interface GhostPassClient {
   verifySession(sessionId: string): Promise<ApiResult<unknown>>;
   balance(fingerprint: string): Promise<ApiResult<BalanceOk>>;
   fund(fingerprint: string, amountDollars: number): Promise<ApiResult<unknown>>;
+  /** `POST /api/wallet/fund` with `sources` as given, e.g. `[{}]` (GHOSTPASS.md defect 12). */
+  fundSources(fingerprint: string, sources: readonly unknown[]): Promise<ApiResult<unknown>>;
   close(): Promise<void>;
 }
 
@@ -118,10 +139,11 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
     schema: z.ZodType<T>,
     headers: Record<string, string>,
     body?: string,
+    opts: CallOptions = {},
   ): Promise<ApiResult<T>> {
     const sent = nowMs();
     // The pool's timeouts are per phase; the signal caps the whole exchange at timeoutMs.
-    const signal = AbortSignal.timeout(timeoutMs);
+    const signal = AbortSignal.timeout(opts.timeoutMs ?? timeoutMs);
     let status: number;
     let text: string;
     try {
@@ -131,6 +153,7 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
         headers: {
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(opts.idempotencyKey === undefined ? {} : { 'idempotency-key': opts.idempotencyKey }),
           ...headers,
         },
         ...(body === undefined ? {} : { body }),
@@ -198,7 +221,7 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
   const p = profile.paths;
 
   return {
-    entryScan: (r) =>
+    entryScan: (r, opts = {}) =>
       call(
         'POST',
         p.entryScan,
@@ -208,10 +231,11 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
           wallet_binding_id: r.walletBindingId,
           venue_id: r.venueId,
           gateway_id: r.gatewayId,
-          interaction_method: r.method,
+          interaction_method: opts.interactionMethod ?? r.method,
         }),
+        opts,
       ),
-    purchase: (r) =>
+    purchase: (r, opts = {}) =>
       call(
         'POST',
         p.purchase,
@@ -225,6 +249,7 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
           tip_amount_cents: r.tipCents,
           interaction_method: r.method,
         }),
+        opts,
       ),
     createCheckoutSession: (r) =>
       call(
@@ -254,6 +279,8 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
         fp(fingerprint),
         JSON.stringify({ sources: [{ amount: amountDollars }] }),
       ),
+    fundSources: (fingerprint, sources) =>
+      call('POST', p.fund, AnyObjectSchema, fp(fingerprint), JSON.stringify({ sources })),
     close: () => pool.close(),
   };
 }
