@@ -4,7 +4,7 @@
  * (`owes`): each member cancels the next ordinary arrival of its operation, so every operation
  * stays on its target rate (orchestrator/collisions.ts, "Policy").
  */
-import { COLLISION_KINDS, type CollisionKind } from '../contract/collisions.js';
+import { COLLISION_KINDS, type CollisionKind, collisionSpec } from '../contract/collisions.js';
 import type { Operation } from '../contract/operations.js';
 import {
   buildCollision,
@@ -19,6 +19,11 @@ import type { Scenario } from './scenario.js';
 export interface CollisionStats {
   /** Collisions planned so far, per kind. */
   planned: Partial<Record<CollisionKind, number>>;
+  /**
+   * Collisions not planned because an operation had no ordinary arrival left to replace (the
+   * run's last seconds): the operations' totals stay on target.
+   */
+  unplaced: Partial<Record<CollisionKind, number>>;
   /** Kinds with a rate that this layout or target cannot perform, and why. */
   skipped: { kind: CollisionKind; reason: string }[];
 }
@@ -60,9 +65,11 @@ export function createCollisionQueue(opts: {
   nextId(op: Operation): string;
   /** The device for the next event of `op` (round-robin: members of one op get distinct ones). */
   device(op: Operation): string;
+  /** Ordinary arrivals of `op` still to come in the run. */
+  ahead(op: Operation): number;
 }): CollisionQueue {
   const rates = collisionRates(opts.scenario);
-  const stats: CollisionStats = { planned: {}, skipped: [] };
+  const stats: CollisionStats = { planned: {}, unplaced: {}, skipped: [] };
   const kinds: { kind: CollisionKind; perMinute: number }[] = [];
   for (const kind of COLLISION_KINDS) {
     if (!(rates[kind] > 0)) continue;
@@ -77,6 +84,20 @@ export function createCollisionQueue(opts: {
   return {
     kinds,
     plan(kind, at) {
+      // Each member must have an ordinary arrival to replace (an operation planned at 0/min
+      // has none: there the members are extras).
+      const need: Record<Operation, number> = { entry: 0, concession: 0, funding: 0 };
+      for (const m of collisionSpec(kind).members) need[m.op]++;
+      const placeable = (Object.keys(need) as Operation[]).every(
+        (op) =>
+          need[op] === 0 ||
+          opts.scenario.operations[op].perMinute === 0 ||
+          opts.ahead(op) >= debt[op] + need[op],
+      );
+      if (!placeable) {
+        stats.unplaced[kind] = (stats.unplaced[kind] ?? 0) + 1;
+        return;
+      }
       groups++;
       const group = `x-${String(groups).padStart(GROUP_DIGITS, '0')}`;
       for (const member of buildCollision(kind, at, group, opts.ctx)) {
@@ -96,6 +117,10 @@ export function createCollisionQueue(opts: {
     get size() {
       return pending.length;
     },
-    stats: () => ({ planned: { ...stats.planned }, skipped: stats.skipped.map((x) => ({ ...x })) }),
+    stats: () => ({
+      planned: { ...stats.planned },
+      unplaced: { ...stats.unplaced },
+      skipped: stats.skipped.map((x) => ({ ...x })),
+    }),
   };
 }

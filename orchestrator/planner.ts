@@ -169,6 +169,7 @@ export function createPlanner(opts: PlannerOptions): Planner {
     },
     nextId,
     device,
+    ahead: (op) => ordinaryAhead(streams.find((x) => x.key === op) as Stream),
   });
 
   const streams: Stream[] = [
@@ -225,6 +226,17 @@ export function createPlanner(opts: PlannerOptions): Planner {
     else if (poisson) s.next = s.last + s.times.exponential(s.rate / 60_000);
     // Multiplied from the anchor, not added up: float error cannot accumulate.
     else s.next = s.anchor + (s.count - s.anchorCount) * (60_000 / s.rate);
+  }
+
+  /** Ordinary arrivals of `s` still to come before the run's end (exact for the binned kind). */
+  function ordinaryAhead(s: Stream): number {
+    if (s.next === null || s.next >= endOffset) return 0;
+    if (binned) {
+      // The carried fractions make later windows' counts add up to floor(carry + expected).
+      const later = s.carry + (s.rate * Math.max(0, endOffset - s.windowEnd)) / 60_000;
+      return 1 + s.window.length + Math.floor(later + 1e-9);
+    }
+    return 1 + Math.floor((s.rate * (endOffset - s.next)) / 60_000 - 1e-9);
   }
 
   function method(op: 'entry' | 'concession', rng: Rng): Method {
