@@ -8,20 +8,14 @@ import {
   STRIKE_MARGIN_MS,
 } from '../contract/collisions.js';
 import { OPERATIONS } from '../contract/operations.js';
-import { PlanEventSchema, type WalletRef } from '../contract/payloads.js';
+import { PlanEventSchema } from '../contract/payloads.js';
+import { PILOT_ITEMS, walletRef } from '../ghostpass/target.js';
 import { collisionRates } from './collisions.js';
 import { createPlanner, type Item, type PlannedEvent } from './planner.js';
 import { loadScenario, type Scenario, withOverrides } from './scenario.js';
 
-const ITEMS: Item[] = [
-  { id: 'beer', name: 'Beer', priceCents: 800 },
-  { id: 'soda', name: 'Soda', priceCents: 400 },
-  { id: 'burger', name: 'Burger', priceCents: 1100 },
-];
-const walletRef = (n: number): WalletRef => ({
-  binding: `wallet_test_${n}`,
-  fingerprint: `device_test_${n}`,
-});
+// The pilot's items (GHOSTPASS.md), with made-up ids; wallets as the sandbox provisions them.
+const ITEMS: Item[] = PILOT_ITEMS.map((i) => ({ ...i, id: i.name.toLowerCase() }));
 const START = 1_700_000_000_000;
 const ZERO_FEE = { venueId: 'venue_zero', gatewayId: 'gw_zero' };
 const collisions = await loadScenario('collisions');
