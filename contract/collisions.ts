@@ -142,9 +142,10 @@ export function collisionSpec(kind: CollisionKind): CollisionSpec {
 export const STRIKE_MARGIN_MS = 250;
 
 /**
- * retry-after-timeout: the first attempt's client timeout. Shorter than any GhostPass answer (a
- * purchase is several statements), yet the request is written at once on a keep-alive socket,
- * so the target receives it and the client gives up on it: the case a retry double-charges.
+ * retry-after-timeout: the first attempt's client timeout, counted from when the request was
+ * fully written. Shorter than any GhostPass answer (a purchase is several statements and a round
+ * trip), so the target has the request and the client gives up on it: the case a retry
+ * double-charges.
  */
 export const RETRY_FIRST_TIMEOUT_MS = 1;
 

@@ -3,6 +3,7 @@
  * request per call and never a retry: a scanner that retries after a timeout charges twice
  * (GhostPass defect 4), so the caller sees the timeout and decides.
  */
+import diagnostics from 'node:diagnostics_channel';
 import { Pool } from 'undici';
 import type { z } from 'zod';
 import type { Method } from '../contract/operations.js';
@@ -51,6 +52,12 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Sent as `Idempotency-Key`; GhostPass's handlers ignore it (GHOSTPASS.md defect 4). */
   idempotencyKey?: string;
+  /**
+   * Give up this long after the request was fully written (needs `idempotencyKey`, which is how
+   * the written request is recognised): the target surely has the whole request, the client
+   * abandons its answer — a timeout that a retry turns into a second charge.
+   */
+  timeoutAfterSentMs?: number;
 }
 
 export interface EntryScanOptions extends CallOptions {
@@ -120,6 +127,30 @@ const TIMEOUT_CODES = new Set([
 
 const nowMs = (): number => performance.timeOrigin + performance.now();
 
+/** undici publishes every fully written request here (docs: undici "Diagnostics Channel"). */
+const BODY_SENT = 'undici:request:bodySent';
+
+/** Abort `controller` `ms` after the request carrying `key` was written; returns a cleanup. */
+function abortAfterSent(key: string, ms: number, controller: AbortController): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const onSent = (message: unknown) => {
+    const headers = (message as { request?: { headers?: unknown } }).request?.headers;
+    if (!Array.isArray(headers)) return;
+    for (let i = 0; i + 1 < headers.length; i += 2) {
+      if (String(headers[i]).toLowerCase() === 'idempotency-key' && headers[i + 1] === key) {
+        diagnostics.unsubscribe(BODY_SENT, onSent);
+        timer = setTimeout(() => controller.abort(), ms);
+        return;
+      }
+    }
+  };
+  diagnostics.subscribe(BODY_SENT, onSent);
+  return () => {
+    diagnostics.unsubscribe(BODY_SENT, onSent);
+    clearTimeout(timer);
+  };
+}
+
 export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
   const profile = opts.profile ?? DEFAULT_TARGET_PROFILE;
   const timeoutMs = opts.timeoutMs ?? 10_000;
@@ -143,7 +174,13 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
   ): Promise<ApiResult<T>> {
     const sent = nowMs();
     // The pool's timeouts are per phase; the signal caps the whole exchange at timeoutMs.
-    const signal = AbortSignal.timeout(opts.timeoutMs ?? timeoutMs);
+    let signal = AbortSignal.timeout(opts.timeoutMs ?? timeoutMs);
+    let cleanup = () => {};
+    if (opts.timeoutAfterSentMs !== undefined && opts.idempotencyKey !== undefined) {
+      const giveUp = new AbortController();
+      cleanup = abortAfterSent(opts.idempotencyKey, opts.timeoutAfterSentMs, giveUp);
+      signal = AbortSignal.any([signal, giveUp.signal]);
+    }
     let status: number;
     let text: string;
     try {
@@ -168,6 +205,8 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
         return { kind: 'timeout', code: 'timeout', sent, responded };
       }
       return { kind: 'error', code, message: errMessage(err), sent, responded };
+    } finally {
+      cleanup();
     }
     const responded = nowMs();
     let json: unknown;

@@ -17,8 +17,8 @@ import type { ServeContext } from './types.js';
 export async function holdForStrike(event: PlanEvent, ctx: ServeContext): Promise<void> {
   const at = event.collision?.strikeAt;
   if (at === undefined) return;
-  const wait = at - ctx.now();
-  if (wait > 0) await ctx.sleep(wait);
+  // Node timers may fire a fraction of a millisecond early: never send before the strike.
+  for (let wait = at - ctx.now(); wait > 0; wait = at - ctx.now()) await ctx.sleep(Math.ceil(wait));
 }
 
 export function callRecord(name: string, res: ApiResult<unknown>): CallRecord {
@@ -44,7 +44,8 @@ export interface Attempted<T> {
 
 /**
  * retry-after-timeout, policy explicit: the first attempt runs with a deliberately very short
- * client timeout (RETRY_FIRST_TIMEOUT_MS); if it times out, ONE retry is sent with the device's
+ * client timeout (RETRY_FIRST_TIMEOUT_MS, counted from when the request was fully written, so the
+ * target has it); if it times out, ONE retry is sent with the device's
  * normal timeout and the SAME `Idempotency-Key` (a fresh UUID per patron, never reused across
  * runs). GhostPass has no idempotency key, so its handlers charge twice (defect 4, I10); a target
  * that honours the key answers the retry from the first charge. Any other first answer decides.
@@ -54,7 +55,7 @@ export async function withTimeoutRetry<T>(
   send: (opts: CallOptions) => Promise<ApiResult<T>>,
 ): Promise<Attempted<T>> {
   const idempotencyKey = randomUUID();
-  const first = await send({ timeoutMs: RETRY_FIRST_TIMEOUT_MS, idempotencyKey });
+  const first = await send({ timeoutAfterSentMs: RETRY_FIRST_TIMEOUT_MS, idempotencyKey });
   const calls = [callRecord(name, first)];
   if (first.kind !== 'timeout') {
     return { result: first, attempts: 1, idempotencyKey, calls, firstSent: first.sent };
