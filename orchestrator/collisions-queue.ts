@@ -1,15 +1,17 @@
 /**
- * The planner's side of deliberate collisions: which kinds run here (rate > 0 and performable),
- * the members planned but not yet due (in time order), and the ordinary arrivals they replace
+ * The planner's side of deliberate collisions: the collision streams (a kind with its own rate in
+ * `collisions.kinds`, and one `shared` stream at `collisions.rate` that takes the other kinds in
+ * turn, so `rate` is collisions per minute overall and a low rate still reaches every kind), the
+ * members planned but not yet due (in time order), and the ordinary arrivals they replace
  * (`owes`): each member cancels the next ordinary arrival of its operation, so every operation
- * stays on its target rate (orchestrator/collisions.ts, "Policy").
+ * stays on its target rate (orchestrator/collisions.ts, "Policy"). Kinds this layout or target
+ * cannot perform are left out, and said so.
  */
 import { COLLISION_KINDS, type CollisionKind, collisionSpec } from '../contract/collisions.js';
 import type { Operation } from '../contract/operations.js';
 import {
   buildCollision,
   type CollisionContext,
-  collisionRates,
   unperformable,
   type ZeroFeeVenue,
 } from './collisions.js';
@@ -28,11 +30,14 @@ export interface CollisionStats {
   skipped: { kind: CollisionKind; reason: string }[];
 }
 
+/** A collision stream: one kind at its own rate, or `shared` (the other kinds in turn). */
+export type CollisionStreamId = CollisionKind | 'shared';
+
 export interface CollisionQueue {
-  /** Kinds to run, with their per-minute rate. */
-  readonly kinds: readonly { kind: CollisionKind; perMinute: number }[];
-  /** Plan one collision of `kind` at `at` (epoch ms). */
-  plan(kind: CollisionKind, at: number): void;
+  /** The collision streams to run, with their per-minute rate. */
+  readonly streams: readonly { id: CollisionStreamId; perMinute: number }[];
+  /** Plan the next collision of stream `id` at `at` (epoch ms). */
+  plan(id: CollisionStreamId, at: number): void;
   /** The earliest member not yet handed out. */
   peek(): PlannedEvent | undefined;
   shift(): PlannedEvent | undefined;
@@ -68,22 +73,29 @@ export function createCollisionQueue(opts: {
   /** Ordinary arrivals of `op` still to come in the run. */
   ahead(op: Operation): number;
 }): CollisionQueue {
-  const rates = collisionRates(opts.scenario);
   const stats: CollisionStats = { planned: {}, unplaced: {}, skipped: [] };
-  const kinds: { kind: CollisionKind; perMinute: number }[] = [];
+  const own = opts.scenario.collisions?.kinds ?? {};
+  const sharedRate = opts.scenario.collisions?.rate ?? 0;
+  const streams: { id: CollisionStreamId; perMinute: number }[] = [];
+  const cycle: CollisionKind[] = []; // the shared stream's kinds, taken in turn
   for (const kind of COLLISION_KINDS) {
-    if (!(rates[kind] > 0)) continue;
+    const rate = own[kind] ?? sharedRate;
+    if (!(rate > 0)) continue;
     const reason = unperformable(kind, opts.devicesPerOp, opts.zeroFeeVenue);
-    if (reason === null) kinds.push({ kind, perMinute: rates[kind] });
-    else stats.skipped.push({ kind, reason });
+    if (reason !== null) stats.skipped.push({ kind, reason });
+    else if (own[kind] === undefined) cycle.push(kind);
+    else streams.push({ id: kind, perMinute: rate });
   }
+  if (cycle.length > 0) streams.push({ id: 'shared', perMinute: sharedRate });
+  let turn = 0;
   const debt: Record<Operation, number> = { entry: 0, concession: 0, funding: 0 };
   const pending: PlannedEvent[] = [];
   let groups = 0;
 
   return {
-    kinds,
-    plan(kind, at) {
+    streams,
+    plan(id, at) {
+      const kind = id === 'shared' ? (cycle[turn++ % cycle.length] as CollisionKind) : id;
       // Each member must have an ordinary arrival to replace (an operation planned at 0/min
       // has none: there the members are extras).
       const need: Record<Operation, number> = { entry: 0, concession: 0, funding: 0 };

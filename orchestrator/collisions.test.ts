@@ -10,7 +10,6 @@ import {
 import { OPERATIONS } from '../contract/operations.js';
 import { PlanEventSchema } from '../contract/payloads.js';
 import { PILOT_ITEMS, walletRef } from '../ghostpass/target.js';
-import { collisionRates } from './collisions.js';
 import { createPlanner, type Item, type PlannedEvent } from './planner.js';
 import { loadScenario, type Scenario, withOverrides } from './scenario.js';
 
@@ -48,15 +47,22 @@ function ofKind(events: PlannedEvent[], kind: CollisionKind): PlannedEvent[][] {
 }
 
 describe('collision rates', () => {
-  it('spreads `rate` over the kinds without their own rate; a kind rate of 0 turns it off', () => {
-    const s = structuredClone(demo);
-    s.collisions = { rate: 11, kinds: { 'double-charge': 4, 'fund-nan': 0 } };
-    const r = collisionRates(s);
-    expect(r['double-charge']).toBe(4);
-    expect(r['fund-nan']).toBe(0);
-    const others = COLLISION_KINDS.filter((k) => k !== 'double-charge' && k !== 'fund-nan');
-    for (const k of others) expect(r[k]).toBeCloseTo(11 / others.length, 12);
-    expect(Object.values(collisionRates(demo)).every((x) => x === 0)).toBe(true);
+  it('`rate` is collisions per minute overall, taking the kinds in turn; `kinds` set their own', () => {
+    const s = { ...collisions, duration: 120_000 };
+    s.collisions = { rate: 3, kinds: { 'double-charge': 4, 'fund-nan': 0 } };
+    const { planner } = plan(s, 2);
+    const { planned, unplaced } = planner.collisions();
+    const count = (k: CollisionKind) => (planned[k] ?? 0) + (unplaced[k] ?? 0);
+    expect(count('double-charge')).toBe(8); // its own 4/min for 2 minutes
+    expect(count('fund-nan')).toBe(0);
+    // 3/min for 2 min shared by the 11 others in turn: each of the first 6 once, in order.
+    const shared = COLLISION_KINDS.filter((k) => k !== 'double-charge' && k !== 'fund-nan');
+    expect(shared.map(count)).toEqual(shared.map((_, i) => (i < 6 ? 1 : 0)));
+    // A low overall rate still reaches the kinds: 1/min over 13 minutes is one of each.
+    const slow = { ...collisions, duration: 13 * 60_000, collisions: { rate: 1 } };
+    const all = plan(slow, 3).planner.collisions();
+    for (const k of COLLISION_KINDS)
+      expect((all.planned[k] ?? 0) + (all.unplaced[k] ?? 0), k).toBe(1);
   });
 });
 

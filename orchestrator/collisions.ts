@@ -14,7 +14,6 @@
  * a zero-fee-venue entry at the default fee (defect 8). Credits a defect adds are not estimated.
  */
 import {
-  COLLISION_KINDS,
   type Collision,
   type CollisionKind,
   collisionSpec,
@@ -27,23 +26,10 @@ import type { Method, Operation } from '../contract/operations.js';
 import type { Cart, PlanEvent, WalletRef } from '../contract/payloads.js';
 import { type Crowd, INITIAL_ENTRY_FEE_CENTS } from './crowd.js';
 import type { Rng } from './rng.js';
-import type { Scenario } from './scenario.js';
 
 export interface ZeroFeeVenue {
   venueId: string;
   gatewayId: string;
-}
-
-/** Per-minute rate of every kind: `kinds[k]` where given, else `rate` split over the others. */
-export function collisionRates(scenario: Scenario): Record<CollisionKind, number> {
-  const c = scenario.collisions;
-  const explicit = c?.kinds ?? {};
-  const rest = COLLISION_KINDS.filter((k) => explicit[k] === undefined);
-  const share = rest.length === 0 ? 0 : (c?.rate ?? 0) / rest.length;
-  return Object.fromEntries(COLLISION_KINDS.map((k) => [k, explicit[k] ?? share])) as Record<
-    CollisionKind,
-    number
-  >;
 }
 
 /** Why `kind` cannot be performed here, or null when it can. */

@@ -15,12 +15,11 @@
  * changing one operation's rate leaves the others' times and carts unchanged.
  * Devices: round-robin per operation over the devices of the operation's kind, in the order
  * given (deterministic and even: two doors get alternate patrons, like a steward splitting a line).
- * Collisions (scenario `collisions`): each kind is one more stream with the same arrival process
- * and its own `collision.<kind>.times` fork; at its time the members are built
+ * Collisions (scenario `collisions`): more streams with the same arrival process and their own
+ * `collision.<kind|shared>.times` forks (collisions-queue.ts); at its time the members are built
  * (orchestrator/collisions.ts) and handed out in time order, each replacing the next ordinary
  * arrival of its operation (collisions-queue.ts), members of one operation on distinct devices.
  */
-import type { CollisionKind } from '../contract/collisions.js';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
 import {
   type DeviceKind,
@@ -31,7 +30,11 @@ import {
 } from '../contract/operations.js';
 import type { Cart, PlanEvent, WalletRef } from '../contract/payloads.js';
 import type { ZeroFeeVenue } from './collisions.js';
-import { type CollisionStats, createCollisionQueue } from './collisions-queue.js';
+import {
+  type CollisionStats,
+  type CollisionStreamId,
+  createCollisionQueue,
+} from './collisions-queue.js';
 import { type CrowdStats, createCrowd } from './crowd.js';
 import { createRng, type Rng } from './rng.js';
 import { inputSource, type Scenario } from './scenario.js';
@@ -88,7 +91,7 @@ export interface Planner {
 
 interface Stream {
   readonly key: Operation | 'leave' | 'collision';
-  readonly collision?: CollisionKind;
+  readonly collision?: CollisionStreamId;
   readonly baseRate: number; // per minute
   rate: number; // per minute, after scaling
   anchor: number; // constant: offset of arrival number `anchorCount`
@@ -175,11 +178,15 @@ export function createPlanner(opts: PlannerOptions): Planner {
   const streams: Stream[] = [
     ...OPERATIONS.map((op) => makeStream(op, scenario.operations[op].perMinute)),
     makeStream('leave', scenario.crowd.leaveRatePerMinute),
-    ...collisions.kinds.map((k) => makeStream('collision', k.perMinute, k.kind)),
+    ...collisions.streams.map((c) => makeStream('collision', c.perMinute, c.id)),
   ];
   let horizon = 0; // offset up to which events were revealed
 
-  function makeStream(key: Stream['key'], perMinute: number, collision?: CollisionKind): Stream {
+  function makeStream(
+    key: Stream['key'],
+    perMinute: number,
+    collision?: CollisionStreamId,
+  ): Stream {
     const s: Stream = {
       key,
       ...(collision === undefined ? {} : { collision }),
@@ -325,7 +332,7 @@ export function createPlanner(opts: PlannerOptions): Planner {
         if (s === undefined) break;
         const at = startAt + (s.next as number);
         if (s.key === 'leave') crowd.leave(at);
-        else if (s.key === 'collision') collisions.plan(s.collision as CollisionKind, at);
+        else if (s.key === 'collision') collisions.plan(s.collision as CollisionStreamId, at);
         // An ordinary arrival a collision member already took the place of is skipped.
         else if (!collisions.owes(s.key)) out.push(makeEvent(s.key, at));
         advance(s);

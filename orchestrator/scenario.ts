@@ -61,9 +61,9 @@ const DeviceSchema = z.strictObject({
 });
 
 /**
- * Deliberate collisions (contract/collisions.ts), per minute. `rate` is spread evenly over every
- * kind without its own entry in `kinds`; an entry in `kinds` sets that kind's rate (0 turns it
- * off). Absent: no collisions (demo, pilot).
+ * Deliberate collisions (contract/collisions.ts), per minute. `rate`: collisions per minute
+ * overall, taking the kinds without their own entry in `kinds` in turn; an entry in `kinds` sets
+ * that kind's own rate (0 turns it off). Absent: no collisions (demo, pilot).
  */
 const CollisionsSchema = z.strictObject({
   rate: perMinute.optional(),
