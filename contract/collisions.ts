@@ -134,10 +134,20 @@ export function collisionSpec(kind: CollisionKind): CollisionSpec {
   return COLLISIONS[kind];
 }
 
+/** How many events of each operation one collision of `kind` plans. */
+export function membersPerOp(kind: CollisionKind): Record<Operation, number> {
+  const need: Record<Operation, number> = { entry: 0, concession: 0, funding: 0 };
+  for (const m of COLLISIONS[kind].members) need[m.op]++;
+  return need;
+}
+
 /**
  * How long a strike waits after the members' arrival: longer than a reader's p99 decode + wire
  * time (usb-cdc-qr: lognormal median 60 ms, sigma 0.35 → p99 ≈ 135 ms; firmware-profiles/) so
- * two devices whose readers finished at different times still send together.
+ * two devices whose readers finished at different times still send together. A member's sojourn
+ * is measured from its arrival `at`, so it includes the hold (at most this much): a report may
+ * judge the latency thresholds on ordinary events alone. A member that is late (queued behind
+ * another patron, or reassigned from a dead device) sends at once.
  */
 export const STRIKE_MARGIN_MS = 250;
 

@@ -7,7 +7,7 @@
  * stays on its target rate (orchestrator/collisions.ts, "Policy"). Kinds this layout or target
  * cannot perform are left out, and said so.
  */
-import { COLLISION_KINDS, type CollisionKind, collisionSpec } from '../contract/collisions.js';
+import { COLLISION_KINDS, type CollisionKind, membersPerOp } from '../contract/collisions.js';
 import type { Operation } from '../contract/operations.js';
 import {
   buildCollision,
@@ -98,8 +98,7 @@ export function createCollisionQueue(opts: {
       const kind = id === 'shared' ? (cycle[turn++ % cycle.length] as CollisionKind) : id;
       // Each member must have an ordinary arrival to replace (an operation planned at 0/min
       // has none: there the members are extras).
-      const need: Record<Operation, number> = { entry: 0, concession: 0, funding: 0 };
-      for (const m of collisionSpec(kind).members) need[m.op]++;
+      const need = membersPerOp(kind);
       const placeable = (Object.keys(need) as Operation[]).every(
         (op) =>
           need[op] === 0 ||

@@ -17,6 +17,7 @@ import {
   type Collision,
   type CollisionKind,
   collisionSpec,
+  membersPerOp,
   NEGATIVE_QUANTITY,
   NEGATIVE_TIP_CENTS,
   STRIKE_MARGIN_MS,
@@ -38,8 +39,7 @@ export function unperformable(
   devicesPerOp: Record<Operation, number>,
   zeroFeeVenue: ZeroFeeVenue | undefined,
 ): string | null {
-  const need: Record<Operation, number> = { entry: 0, concession: 0, funding: 0 };
-  for (const m of collisionSpec(kind).members) need[m.op]++;
+  const need = membersPerOp(kind);
   for (const op of Object.keys(need) as Operation[]) {
     if (devicesPerOp[op] < need[op]) {
       return `needs ${need[op]} ${op} device(s), ${devicesPerOp[op]} take planned events`;

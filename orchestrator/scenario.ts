@@ -8,7 +8,7 @@ import { access, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { COLLISION_KINDS, type CollisionKind, collisionSpec } from '../contract/collisions.js';
+import { COLLISION_KINDS, type CollisionKind, membersPerOp } from '../contract/collisions.js';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
 import {
   DEVICE_KINDS,
@@ -180,10 +180,8 @@ const ScenarioSchema = z
     // that are not (the planner says so).
     for (const [kind, rate] of Object.entries(s.collisions?.kinds ?? {})) {
       if (!(rate > 0)) continue;
-      const need = new Map<string, number>();
-      for (const m of collisionSpec(kind as CollisionKind).members)
-        need.set(m.op, (need.get(m.op) ?? 0) + 1);
-      for (const [op, n] of need) {
+      for (const [op, n] of Object.entries(membersPerOp(kind as CollisionKind))) {
+        if (n === 0) continue;
         const have = s.devices.filter(
           (d) => KIND_OPERATION[d.kind] === op && inputSource(d.input) === 'virtual',
         ).length;
