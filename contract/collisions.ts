@@ -134,6 +134,13 @@ export function collisionSpec(kind: CollisionKind): CollisionSpec {
   return COLLISIONS[kind];
 }
 
+/** One line for a report: what the collision is meant to test, e.g. `door-screenshot → I4 (defect 3)`. */
+export function collisionPurpose(kind: CollisionKind): string {
+  const spec: CollisionSpec = COLLISIONS[kind];
+  const defects = spec.defects.length === 1 ? 'defect' : 'defects';
+  return `${kind} → ${spec.invariants.join('/')} (${defects} ${spec.defects.join(', ')})`;
+}
+
 /** How many events of each operation one collision of `kind` plans. */
 export function membersPerOp(kind: CollisionKind): Record<Operation, number> {
   const need: Record<Operation, number> = { entry: 0, concession: 0, funding: 0 };
