@@ -29,3 +29,6 @@ process.on('message', async (m: Message) => {
     send({ type: 'failed', id: 'id' in m ? m.id : -1, error: String(err) });
   }
 });
+
+// The test process went away (a crash, a kill): never outlive it.
+process.on('disconnect', () => process.exit(0));
