@@ -69,6 +69,10 @@ export function buildProgram(
     )
     .option('--wallets <n>', 'override the number of test wallets (crowd size)')
     .option(
+      '--collisions <per-minute>',
+      'deliberate same-wallet collisions per minute (both doors at once, two terminals, retries, duplicate webhooks, …); 0: none',
+    )
+    .option(
       '--target <sandbox|url>',
       'the embedded GhostPass sandbox, or a GhostPass base URL',
       'sandbox',

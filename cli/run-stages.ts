@@ -4,6 +4,7 @@
  * database is still open, so the invariants can read its rows.
  */
 
+import { COLLISION_KINDS, collisionSpec } from '../contract/collisions.js';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
 import { type FleetRunOptions, type FleetRunResult, runFleet } from '../orchestrator/fleet.js';
 import type { RunningTarget } from '../orchestrator/target.js';
@@ -13,6 +14,11 @@ import { sandboxBackend } from '../validation/db/pglite.js';
 import { type Judged, judgeRun } from '../validation/judge.js';
 import type { ReportFiles } from '../validation/render/files.js';
 import type { Report } from '../validation/report.js';
+
+/** Which invariants each collision kind is meant to test (the report's collision table). */
+const COLLISION_INVARIANTS: Record<string, readonly string[]> = Object.fromEntries(
+  COLLISION_KINDS.map((k) => [k, collisionSpec(k).invariants]),
+);
 
 export interface JudgedRun extends FleetRunResult {
   report: Report;
@@ -52,6 +58,7 @@ export async function runAndJudge(
     try {
       out.judged = await judgeRun({
         journalPath: run.journalPath,
+        collisionInvariants: COLLISION_INVARIANTS,
         ...('database' in db
           ? { database: db.database }
           : { noDatabaseReason: db.noDatabaseReason }),

@@ -5,6 +5,7 @@
  * a clock (NTP).
  */
 import { z } from 'zod';
+import { CollisionSchema } from './collisions.js';
 import { ErrorCodes, GhostfleetError } from './errors.js';
 import { DEVICE_KINDS, DEVICE_OUTCOMES, METHODS, OPERATIONS, SOURCES } from './operations.js';
 import { formatIssues } from './zod-issues.js';
@@ -42,8 +43,8 @@ export const PlanEventSchema = z.strictObject({
   amountCents: cents.positive().optional(),
   /** Set when this event is a copy of one reassigned from a dead device. */
   reassignedFrom: z.string().optional(),
-  /** A deliberate collision this event takes part in (contract/collisions.ts). */
-  collision: z.looseObject({ kind: z.string(), group: z.string() }).optional(),
+  /** Set when the event is part of a deliberate collision (contract/collisions.ts). */
+  collision: CollisionSchema.optional(),
 });
 export type PlanEvent = z.infer<typeof PlanEventSchema>;
 
@@ -53,6 +54,18 @@ export const PlanSchema = z.strictObject({
   events: z.array(PlanEventSchema),
 });
 export type Plan = z.infer<typeof PlanSchema>;
+
+/** One HTTP call a collision made (a retry, a second webhook delivery, a verify-session). */
+export const CallRecordSchema = z.strictObject({
+  /** What was called: `purchase`, `webhook`, `verify-session`, `entry`, `fund`, ... */
+  name: z.string().min(1),
+  outcome: z.enum(DEVICE_OUTCOMES),
+  status: z.number().int().optional(),
+  code: z.string().optional(),
+  sent: epochMs,
+  responded: epochMs,
+});
+export type CallRecord = z.infer<typeof CallRecordSchema>;
 
 export const EventResultSchema = z.strictObject({
   id: z.string().min(1),
@@ -85,6 +98,12 @@ export const EventResultSchema = z.strictObject({
   unplanned: z.boolean().optional(),
   /** How the credential was read (a physical scan's method follows its reader profile). */
   method: z.enum(METHODS).optional(),
+  /** Collisions: HTTP attempts of the deciding operation (2 when a retry was sent). */
+  attempts: z.number().int().positive().optional(),
+  /** Collisions: the `Idempotency-Key` every attempt sent (not a secret). */
+  idempotencyKey: z.string().optional(),
+  /** Collisions: the calls that make the collision (attempts, deliveries, verify-session), in order. */
+  calls: z.array(CallRecordSchema).optional(),
 });
 export type EventResult = z.infer<typeof EventResultSchema>;
 

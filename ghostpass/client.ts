@@ -3,6 +3,7 @@
  * request per call and never a retry: a scanner that retries after a timeout charges twice
  * (GhostPass defect 4), so the caller sees the timeout and decides.
  */
+import diagnostics from 'node:diagnostics_channel';
 import { Pool } from 'undici';
 import type { z } from 'zod';
 import type { Method } from '../contract/operations.js';
@@ -45,23 +46,48 @@ export type ApiResult<T> =
     }
   | { kind: 'timeout'; code: 'timeout'; sent: number; responded: number };
 
+/** Per-call options, for deliberate collisions (contract/collisions.ts); none by default. */
+export interface CallOptions {
+  /** This call's budget instead of the client's (a deliberately short client timeout). */
+  timeoutMs?: number;
+  /** Sent as `Idempotency-Key`; GhostPass's handlers ignore it (GHOSTPASS.md defect 4). */
+  idempotencyKey?: string;
+  /**
+   * Give up this long after the request was fully written (needs `idempotencyKey`, which is how
+   * the written request is recognised): the target surely has the whole request, the client
+   * abandons its answer — a timeout that a retry turns into a second charge.
+   */
+  timeoutAfterSentMs?: number;
+}
+
+export interface EntryScanOptions extends CallOptions {
+  /** Sent verbatim as `interaction_method` instead of `method` (an out-of-enum value: defect 9). */
+  interactionMethod?: string;
+}
+
 export interface GhostPassClient {
-  entryScan(r: {
-    walletBindingId: string;
-    fingerprint: string;
-    venueId: string;
-    gatewayId: string;
-    method: Method;
-  }): Promise<ApiResult<EntryScanOk>>;
-  purchase(r: {
-    walletBindingId: string;
-    fingerprint: string;
-    itemId: string;
-    gatewayId: string;
-    quantity: number;
-    tipCents: number;
-    method: Method;
-  }): Promise<ApiResult<PurchaseOk>>;
+  entryScan(
+    r: {
+      walletBindingId: string;
+      fingerprint: string;
+      venueId: string;
+      gatewayId: string;
+      method: Method;
+    },
+    opts?: EntryScanOptions,
+  ): Promise<ApiResult<EntryScanOk>>;
+  purchase(
+    r: {
+      walletBindingId: string;
+      fingerprint: string;
+      itemId: string;
+      gatewayId: string;
+      quantity: number;
+      tipCents: number;
+      method: Method;
+    },
+    opts?: CallOptions,
+  ): Promise<ApiResult<PurchaseOk>>;
   createCheckoutSession(r: {
     walletBindingId: string;
     fingerprint: string;
@@ -74,6 +100,8 @@ export interface GhostPassClient {
   verifySession(sessionId: string): Promise<ApiResult<unknown>>;
   balance(fingerprint: string): Promise<ApiResult<BalanceOk>>;
   fund(fingerprint: string, amountDollars: number): Promise<ApiResult<unknown>>;
+  /** `POST /api/wallet/fund` with `sources` as given, e.g. `[{}]` (GHOSTPASS.md defect 12). */
+  fundSources(fingerprint: string, sources: readonly unknown[]): Promise<ApiResult<unknown>>;
   close(): Promise<void>;
 }
 
@@ -99,6 +127,30 @@ const TIMEOUT_CODES = new Set([
 
 const nowMs = (): number => performance.timeOrigin + performance.now();
 
+/** undici publishes every fully written request here (docs: undici "Diagnostics Channel"). */
+const BODY_SENT = 'undici:request:bodySent';
+
+/** Abort `controller` `ms` after the request carrying `key` was written; returns a cleanup. */
+function abortAfterSent(key: string, ms: number, controller: AbortController): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const onSent = (message: unknown) => {
+    const headers = (message as { request?: { headers?: unknown } }).request?.headers;
+    if (!Array.isArray(headers)) return;
+    for (let i = 0; i + 1 < headers.length; i += 2) {
+      if (String(headers[i]).toLowerCase() === 'idempotency-key' && headers[i + 1] === key) {
+        diagnostics.unsubscribe(BODY_SENT, onSent);
+        timer = setTimeout(() => controller.abort(), ms);
+        return;
+      }
+    }
+  };
+  diagnostics.subscribe(BODY_SENT, onSent);
+  return () => {
+    diagnostics.unsubscribe(BODY_SENT, onSent);
+    clearTimeout(timer);
+  };
+}
+
 export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
   const profile = opts.profile ?? DEFAULT_TARGET_PROFILE;
   const timeoutMs = opts.timeoutMs ?? 10_000;
@@ -118,10 +170,17 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
     schema: z.ZodType<T>,
     headers: Record<string, string>,
     body?: string,
+    opts: CallOptions = {},
   ): Promise<ApiResult<T>> {
     const sent = nowMs();
     // The pool's timeouts are per phase; the signal caps the whole exchange at timeoutMs.
-    const signal = AbortSignal.timeout(timeoutMs);
+    let signal = AbortSignal.timeout(opts.timeoutMs ?? timeoutMs);
+    let cleanup = () => {};
+    if (opts.timeoutAfterSentMs !== undefined && opts.idempotencyKey !== undefined) {
+      const giveUp = new AbortController();
+      cleanup = abortAfterSent(opts.idempotencyKey, opts.timeoutAfterSentMs, giveUp);
+      signal = AbortSignal.any([signal, giveUp.signal]);
+    }
     let status: number;
     let text: string;
     try {
@@ -131,6 +190,7 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
         headers: {
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(opts.idempotencyKey === undefined ? {} : { 'idempotency-key': opts.idempotencyKey }),
           ...headers,
         },
         ...(body === undefined ? {} : { body }),
@@ -145,6 +205,8 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
         return { kind: 'timeout', code: 'timeout', sent, responded };
       }
       return { kind: 'error', code, message: errMessage(err), sent, responded };
+    } finally {
+      cleanup();
     }
     const responded = nowMs();
     let json: unknown;
@@ -198,7 +260,7 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
   const p = profile.paths;
 
   return {
-    entryScan: (r) =>
+    entryScan: (r, opts = {}) =>
       call(
         'POST',
         p.entryScan,
@@ -208,10 +270,11 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
           wallet_binding_id: r.walletBindingId,
           venue_id: r.venueId,
           gateway_id: r.gatewayId,
-          interaction_method: r.method,
+          interaction_method: opts.interactionMethod ?? r.method,
         }),
+        opts,
       ),
-    purchase: (r) =>
+    purchase: (r, opts = {}) =>
       call(
         'POST',
         p.purchase,
@@ -225,6 +288,7 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
           tip_amount_cents: r.tipCents,
           interaction_method: r.method,
         }),
+        opts,
       ),
     createCheckoutSession: (r) =>
       call(
@@ -254,6 +318,8 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
         fp(fingerprint),
         JSON.stringify({ sources: [{ amount: amountDollars }] }),
       ),
+    fundSources: (fingerprint, sources) =>
+      call('POST', p.fund, AnyObjectSchema, fp(fingerprint), JSON.stringify({ sources })),
     close: () => pool.close(),
   };
 }

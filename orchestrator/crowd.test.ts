@@ -98,3 +98,49 @@ describe('createCrowd', () => {
     expect(run(9)).not.toEqual(run(10));
   });
 });
+
+describe('createCrowd for collisions', () => {
+  it('entry(at, extra) needs the fee plus the extra; charge and credit move the estimate', () => {
+    const crowd = createCrowd({ ...base, wallets: 3, maxInside: 3, rng: createRng(11) });
+    crowd.charge(1, 8000); // 2000 left: cannot pay a fee plus an extra 2500
+    crowd.charge(2, 8000);
+    const w = crowd.entry(0, INITIAL_ENTRY_FEE_CENTS);
+    expect(w).toBe(3);
+    expect(crowd.balanceOf(3)).toBe(10_000 - INITIAL_ENTRY_FEE_CENTS);
+    crowd.charge(3, -500);
+    expect(crowd.balanceOf(3)).toBe(10_000 - INITIAL_ENTRY_FEE_CENTS + 500);
+    expect(crowd.stats().noEligible.entry).toBe(0);
+  });
+
+  it('outsider() leaves the wallet outside; anyone() takes either side; both respect cooldown', () => {
+    const crowd = createCrowd({ ...base, wallets: 4, maxInside: 4, rng: createRng(12) });
+    const inside = crowd.entry(0);
+    const o = crowd.outsider(30_000, 1000);
+    expect(o).not.toBe(inside);
+    expect(crowd.isInside(o)).toBe(false);
+    const seen = new Set<number>([o]);
+    for (let i = 1; i <= 3; i++) seen.add(crowd.anyone(30_000 + i, 1000));
+    // Four distinct wallets: nobody is planned twice within the cooldown while one is free.
+    expect(seen.size).toBe(4);
+    expect(crowd.stats().noEligible.entry).toBe(0);
+  });
+
+  it('retire() takes a wallet out for good, never below two wallets', () => {
+    const crowd = createCrowd({ ...base, wallets: 3, maxInside: 3, rng: createRng(13) });
+    const w = crowd.funding(0, 0);
+    crowd.retire(w);
+    crowd.retire(w); // once only
+    for (let i = 1; i < 40; i++) {
+      const at = i * 30_000;
+      expect([
+        crowd.entry(at),
+        crowd.funding(at + 1, 100),
+        crowd.purchase(at + 2, 0),
+      ]).not.toContain(w);
+      crowd.leave(at + 3);
+    }
+    crowd.retire([1, 2, 3].find((x) => x !== w) as number); // refused: two must stay
+    expect(crowd.stats().retired).toBe(1);
+    expect(crowd.entry(2_000_000)).not.toBe(w);
+  });
+});

@@ -10,8 +10,10 @@
  *   can afford the fee (2500 initial; 1000 venue re-entry + 25 scan fee with the pilot seed);
  * - a purchase draws from wallets inside that can afford the cart;
  * - funding goes to the wallet with the lowest estimated balance (inside or not);
- * - no wallet is planned twice within the cooldown (same-wallet concurrency is a later
- *   scenario's job, on purpose);
+ * - no wallet is planned twice within the cooldown: ordinary arrivals never collide; deliberate
+ *   collisions (orchestrator/collisions.ts) pick their wallet through the same rules and then
+ *   plan it several times on purpose (`charge`, `credit` keep the estimate; `retire` takes a wallet
+ *   a collision may have broken, e.g. a NULL balance, out of the crowd);
  * - when nobody is eligible the arrival still happens (open model) with the best candidate (a
  *   free wallet wherever it is, else the richest), and the fact is counted in `noEligible`;
  * - at `maxInside`, an entry first walks someone out (counted in `forcedLeaves`).
@@ -47,11 +49,21 @@ export interface CrowdStats {
   forcedLeaves: number;
   /** Arrivals planned with a best-effort wallet because none was eligible. */
   noEligible: Record<Operation, number>;
+  /** Wallets taken out of the crowd (a collision may have broken them). */
+  retired: number;
 }
 
 export interface Crowd {
-  /** The wallet entering at `at`. */
-  entry(at: number): number;
+  /** The wallet entering at `at`; it must afford its fee plus `extraCents` (charged separately). */
+  entry(at: number, extraCents?: number): number;
+  /** A wallet outside that can afford `needCents`, planned at `at` but left outside. */
+  outsider(at: number, needCents: number): number;
+  /** Any wallet, inside or outside, that can afford `needCents`, planned at `at`. */
+  anyone(at: number, needCents: number): number;
+  /** Adjust the estimate: a charge (negative: a credit) the wallet's other plans will meet. */
+  charge(n: number, cents: number): void;
+  /** Take wallet n out of the crowd for the rest of the run (never planned again). */
+  retire(n: number): void;
   /** The wallet buying a cart of `totalCents` at `at`. */
   purchase(at: number, totalCents: number): number;
   /** The wallet topping up `amountCents` at `at`. */
@@ -119,7 +131,9 @@ export function createCrowd(opts: CrowdOptions): Crowd {
     leaves: 0,
     forcedLeaves: 0,
     noEligible: { entry: 0, concession: 0, funding: 0 },
+    retired: 0,
   };
+  const retired = new Uint8Array(n + 1);
 
   const cooled = (w: number, at: number): boolean =>
     at - (lastPlanned[w] ?? Number.NEGATIVE_INFINITY) >= opts.cooldownMs;
@@ -167,14 +181,29 @@ export function createCrowd(opts: CrowdOptions): Crowd {
     stats.leaves++;
   }
 
+  /** A drawn wallet, or the best candidate (counted as `noEligible`) when nobody qualifies. */
+  function drawOrBest(sets: IndexedSet[], ok: (w: number) => boolean, op: Operation, at: number) {
+    for (const set of sets) {
+      const w = draw(set, ok, rngs[op]);
+      if (w !== null) return w;
+    }
+    stats.noEligible[op]++;
+    return bestOf(at);
+  }
+
   return {
-    entry(at) {
+    entry(at, extraCents = 0) {
+      if (outside.size === 0) walkOut(rngs.entry.pick(inside.items)); // everyone else retired
       if (inside.size >= opts.maxInside) {
         const w = draw(inside, (x) => cooled(x, at), rngs.entry) ?? rngs.entry.pick(inside.items);
         walkOut(w);
         stats.forcedLeaves++;
       }
-      let w = draw(outside, (x) => cooled(x, at) && (balance[x] ?? 0) >= feeFor(x), rngs.entry);
+      let w = draw(
+        outside,
+        (x) => cooled(x, at) && (balance[x] ?? 0) >= feeFor(x) + extraCents,
+        rngs.entry,
+      );
       if (w === null) {
         stats.noEligible.entry++;
         w = best(outside, at) as number; // outside is non-empty: maxInside <= wallets
@@ -189,6 +218,37 @@ export function createCrowd(opts: CrowdOptions): Crowd {
       stats.entries++;
       lastPlanned[w] = at;
       return w;
+    },
+
+    outsider(at, needCents) {
+      let w = draw(outside, (x) => cooled(x, at) && (balance[x] ?? 0) >= needCents, rngs.entry);
+      if (w === null) {
+        stats.noEligible.entry++;
+        w = best(outside, at) ?? bestOf(at);
+      }
+      lastPlanned[w] = at;
+      return w;
+    },
+
+    anyone(at, needCents) {
+      const ok = (x: number) => cooled(x, at) && (balance[x] ?? 0) >= needCents;
+      const w = drawOrBest([outside, inside], ok, 'entry', at);
+      lastPlanned[w] = at;
+      return w;
+    },
+
+    charge(w, cents) {
+      balance[w] = (balance[w] ?? 0) - cents;
+    },
+
+    retire(w) {
+      // Keep at least two wallets: an entry always finds somebody outside.
+      if (retired[w] || inside.size + outside.size <= 2) return;
+      retired[w] = 1;
+      inside.remove(w);
+      outside.remove(w);
+      stats.inside = inside.size;
+      stats.retired++;
     },
 
     purchase(at, totalCents) {
@@ -217,7 +277,7 @@ export function createCrowd(opts: CrowdOptions): Crowd {
       let low = Number.POSITIVE_INFINITY;
       let ties = 0;
       for (let w = 1; w <= n; w++) {
-        if (!cooled(w, at)) continue;
+        if (retired[w] || !cooled(w, at)) continue;
         const b = balance[w] ?? 0;
         if (b < low) {
           low = b;
@@ -230,8 +290,9 @@ export function createCrowd(opts: CrowdOptions): Crowd {
       }
       if (chosen === 0) {
         stats.noEligible.funding++;
-        chosen = 1;
-        for (let w = 2; w <= n; w++) if ((balance[w] ?? 0) < (balance[chosen] ?? 0)) chosen = w;
+        chosen = retired[1] ? (outside.items[0] ?? inside.items[0] ?? 1) : 1;
+        for (let w = 2; w <= n; w++)
+          if (!retired[w] && (balance[w] ?? 0) < (balance[chosen] ?? 0)) chosen = w;
       }
       balance[chosen] = (balance[chosen] ?? 0) + amountCents;
       lastPlanned[chosen] = at;

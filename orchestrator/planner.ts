@@ -15,6 +15,10 @@
  * changing one operation's rate leaves the others' times and carts unchanged.
  * Devices: round-robin per operation over the devices of the operation's kind, in the order
  * given (deterministic and even: two doors get alternate patrons, like a steward splitting a line).
+ * Collisions (scenario `collisions`): more streams with the same arrival process and their own
+ * `collision.<kind|shared>.times` forks (collisions-queue.ts); at its time the members are built
+ * (orchestrator/collisions.ts) and handed out in time order, each replacing the next ordinary
+ * arrival of its operation (collisions-queue.ts), members of one operation on distinct devices.
  */
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
 import {
@@ -25,6 +29,12 @@ import {
   type Operation,
 } from '../contract/operations.js';
 import type { Cart, PlanEvent, WalletRef } from '../contract/payloads.js';
+import type { ZeroFeeVenue } from './collisions.js';
+import {
+  type CollisionStats,
+  type CollisionStreamId,
+  createCollisionQueue,
+} from './collisions-queue.js';
 import { type CrowdStats, createCrowd } from './crowd.js';
 import { createRng, type Rng } from './rng.js';
 import { inputSource, type Scenario } from './scenario.js';
@@ -56,7 +66,11 @@ export interface PlannerOptions {
   walletRef: (n: number) => WalletRef;
   /** Devices that take planned events; default: the scenario's virtual devices. */
   devices?: readonly PlannerDevice[];
+  /** The target's second venue with a fee configured as 0 (zero-fee-venue collisions). */
+  zeroFeeVenue?: ZeroFeeVenue;
 }
+
+export type { CollisionStats } from './collisions-queue.js';
 
 export interface Planner {
   /** All events with `at < untilMs` (and before the run's end) not yet returned, in time order. */
@@ -68,6 +82,7 @@ export interface Planner {
    */
   rateScale(op: Operation, factor: number): void;
   crowd(): CrowdStats;
+  collisions(): CollisionStats;
   /** Epoch ms at which planning stops (startAt + duration). */
   readonly endsAt: number;
   /** True once every event of the run has been returned. */
@@ -75,7 +90,8 @@ export interface Planner {
 }
 
 interface Stream {
-  readonly key: Operation | 'leave';
+  readonly key: Operation | 'leave' | 'collision';
+  readonly collision?: CollisionStreamId;
   readonly baseRate: number; // per minute
   rate: number; // per minute, after scaling
   anchor: number; // constant: offset of arrival number `anchorCount`
@@ -136,15 +152,44 @@ export function createPlanner(opts: PlannerOptions): Planner {
   const roundRobin: Record<Operation, number> = { entry: 0, concession: 0, funding: 0 };
   const seq: Record<Operation, number> = { entry: 0, concession: 0, funding: 0 };
 
+  // Deliberate collisions: their members replace ordinary arrivals (collisions-queue.ts).
+  const collisions = createCollisionQueue({
+    scenario,
+    devicesPerOp: {
+      entry: byOp.entry.length,
+      concession: byOp.concession.length,
+      funding: byOp.funding.length,
+    },
+    zeroFeeVenue: opts.zeroFeeVenue,
+    ctx: {
+      crowd,
+      rng: root.fork('collision.details'),
+      walletRef,
+      cart: (rng) => drawCart(rng),
+      method: (op, rng) => (op === 'funding' ? 'QR' : method(op, rng)),
+      fundingAmounts: scenario.operations.funding.amountsCents,
+      ...(opts.zeroFeeVenue ? { zeroFeeVenue: opts.zeroFeeVenue } : {}),
+    },
+    nextId,
+    device,
+    ahead: (op) => ordinaryAhead(streams.find((x) => x.key === op) as Stream),
+  });
+
   const streams: Stream[] = [
     ...OPERATIONS.map((op) => makeStream(op, scenario.operations[op].perMinute)),
     makeStream('leave', scenario.crowd.leaveRatePerMinute),
+    ...collisions.streams.map((c) => makeStream('collision', c.perMinute, c.id)),
   ];
   let horizon = 0; // offset up to which events were revealed
 
-  function makeStream(key: Stream['key'], perMinute: number): Stream {
+  function makeStream(
+    key: Stream['key'],
+    perMinute: number,
+    collision?: CollisionStreamId,
+  ): Stream {
     const s: Stream = {
       key,
+      ...(collision === undefined ? {} : { collision }),
       baseRate: perMinute,
       rate: perMinute,
       anchor: 0,
@@ -152,7 +197,7 @@ export function createPlanner(opts: PlannerOptions): Planner {
       count: 0,
       last: Number.NEGATIVE_INFINITY,
       next: null,
-      times: root.fork(`${key}.times`),
+      times: root.fork(collision === undefined ? `${key}.times` : `collision.${collision}.times`),
       window: [],
       windowEnd: 0,
       carry: 0,
@@ -190,8 +235,19 @@ export function createPlanner(opts: PlannerOptions): Planner {
     else s.next = s.anchor + (s.count - s.anchorCount) * (60_000 / s.rate);
   }
 
-  function method(op: Operation, nfcShare: number): Method {
-    return details[op].chance(nfcShare) ? 'NFC' : 'QR';
+  /** Ordinary arrivals of `s` still to come before the run's end (exact for the binned kind). */
+  function ordinaryAhead(s: Stream): number {
+    if (s.next === null || s.next >= endOffset) return 0;
+    if (binned) {
+      // The carried fractions make later windows' counts add up to floor(carry + expected).
+      const later = s.carry + (s.rate * Math.max(0, endOffset - s.windowEnd)) / 60_000;
+      return 1 + s.window.length + Math.floor(later + 1e-9);
+    }
+    return 1 + Math.floor((s.rate * (endOffset - s.next)) / 60_000 - 1e-9);
+  }
+
+  function method(op: 'entry' | 'concession', rng: Rng): Method {
+    return rng.chance(scenario.operations[op].nfcShare) ? 'NFC' : 'QR';
   }
 
   function device(op: Operation): string {
@@ -201,39 +257,41 @@ export function createPlanner(opts: PlannerOptions): Planner {
     return id;
   }
 
-  function makeEvent(op: Operation, at: number): PlannedEvent {
+  function nextId(op: Operation): string {
     seq[op]++;
-    const id = `${op[0]}-${String(seq[op]).padStart(ID_DIGITS, '0')}`;
+    return `${op[0]}-${String(seq[op]).padStart(ID_DIGITS, '0')}`;
+  }
+
+  function drawCart(rng: Rng): Cart {
+    const cfg = scenario.operations.concession;
+    const item = rng.pick(items);
+    const quantity = 1 + rng.int(cfg.maxQuantity);
+    const subtotal = item.priceCents * quantity;
+    // A tip of 10-20 % rounded to 25 cents, like a tip screen's preset buttons.
+    const tipCents = rng.chance(cfg.tipShare)
+      ? Math.max(25, Math.round((subtotal * (0.1 + 0.1 * rng.next())) / 25) * 25)
+      : 0;
+    return {
+      itemId: item.id,
+      itemName: item.name,
+      unitPriceCents: item.priceCents,
+      quantity,
+      tipCents,
+    };
+  }
+
+  function makeEvent(op: Operation, at: number): PlannedEvent {
+    const id = nextId(op);
     const rng = details[op];
     let event: PlanEvent;
     if (op === 'entry') {
-      const m = method(op, scenario.operations.entry.nfcShare);
+      const m = method(op, rng);
       event = { id, op, at, wallet: walletRef(crowd.entry(at)), method: m };
     } else if (op === 'concession') {
-      const cfg = scenario.operations.concession;
-      const item = rng.pick(items);
-      const quantity = 1 + rng.int(cfg.maxQuantity);
-      const subtotal = item.priceCents * quantity;
-      // A tip of 10-20 % rounded to 25 cents, like a tip screen's preset buttons.
-      const tipCents = rng.chance(cfg.tipShare)
-        ? Math.max(25, Math.round((subtotal * (0.1 + 0.1 * rng.next())) / 25) * 25)
-        : 0;
-      const m = method(op, cfg.nfcShare);
-      const cart: Cart = {
-        itemId: item.id,
-        itemName: item.name,
-        unitPriceCents: item.priceCents,
-        quantity,
-        tipCents,
-      };
-      event = {
-        id,
-        op,
-        at,
-        wallet: walletRef(crowd.purchase(at, subtotal + tipCents)),
-        method: m,
-        cart,
-      };
+      const cart = drawCart(rng);
+      const m = method(op, rng);
+      const total = cart.unitPriceCents * cart.quantity + cart.tipCents;
+      event = { id, op, at, wallet: walletRef(crowd.purchase(at, total)), method: m, cart };
     } else {
       const amountCents = rng.pick(scenario.operations.funding.amountsCents);
       // Funding happens in the wallet app, not at a reader: the method is nominal.
@@ -260,10 +318,23 @@ export function createPlanner(opts: PlannerOptions): Planner {
           if (c.next !== null && c.next < until && (s === undefined || c.next < (s.next as number)))
             s = c;
         }
+        // A collision member is due like any arrival; the run's last reveal takes them all.
+        const p = collisions.peek();
+        const pAt = p === undefined ? Number.POSITIVE_INFINITY : p.event.at - startAt;
+        if (
+          p &&
+          (pAt < until || until >= endOffset) &&
+          (s === undefined || pAt <= (s.next as number))
+        ) {
+          out.push(collisions.shift() as PlannedEvent);
+          continue;
+        }
         if (s === undefined) break;
         const at = startAt + (s.next as number);
         if (s.key === 'leave') crowd.leave(at);
-        else out.push(makeEvent(s.key, at));
+        else if (s.key === 'collision') collisions.plan(s.collision as CollisionStreamId, at);
+        // An ordinary arrival a collision member already took the place of is skipped.
+        else if (!collisions.owes(s.key)) out.push(makeEvent(s.key, at));
         advance(s);
       }
       horizon = Math.max(horizon, until);
@@ -301,8 +372,12 @@ export function createPlanner(opts: PlannerOptions): Planner {
       }
     },
     crowd: () => crowd.stats(),
+    collisions: () => collisions.stats(),
     done() {
-      return streams.every((s) => s.key === 'leave' || s.next === null || s.next >= endOffset);
+      return (
+        collisions.size === 0 &&
+        streams.every((s) => s.key === 'leave' || s.next === null || s.next >= endOffset)
+      );
     },
   };
 }

@@ -23,8 +23,23 @@ function deviceFacts(ctx: RunContext): DeviceFacts[] {
   }));
 }
 
-function closingNotes(ctx: RunContext): string[] {
+function collisionNotes(planner: Planner): string[] {
+  const c = planner.collisions();
+  const list = (o: Partial<Record<string, number>>) =>
+    Object.entries(o)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
   const notes: string[] = [];
+  if (Object.keys(c.planned).length > 0) notes.push(`collisions planned: ${list(c.planned)}`);
+  if (Object.keys(c.unplaced).length > 0) {
+    notes.push(`collisions not placed (no ordinary arrival left to replace): ${list(c.unplaced)}`);
+  }
+  for (const s of c.skipped) notes.push(`collision ${s.kind} skipped: ${s.reason}`);
+  return notes;
+}
+
+function closingNotes(ctx: RunContext, planner: Planner): string[] {
+  const notes: string[] = [...collisionNotes(planner)];
   if (ctx.state.aborted) notes.push('the run was interrupted before its planned end');
   const { stoppedAt, startAt } = ctx.state;
   if (stoppedAt !== null) {
@@ -73,7 +88,7 @@ export async function drainRun(ctx: RunContext, planner: Planner): Promise<void>
     },
     broker: { url: ctx.broker.shownUrl, embedded: ctx.broker.embedded },
     crowd: { ...planner.crowd() },
-    notes: closingNotes(ctx),
+    notes: closingNotes(ctx, planner),
   };
   ctx.journal.write(closed);
   await ctx.journal.close();

@@ -154,4 +154,73 @@ describe('loadScenario', () => {
     expect(demo.crowd.wallets).toBe(5000);
     expect(() => withOverrides(demo, { wallets: 0 })).toThrow(GhostfleetError);
   });
+
+  it('loads the collisions scenario: pilot rates for 60 s with every kind at 2/min', async () => {
+    const s = await loadScenario('collisions');
+    const pilot = await loadScenario('pilot');
+    expect(s.duration).toBe(60_000);
+    expect(s.operations).toEqual(pilot.operations);
+    expect(s.devices).toEqual(pilot.devices);
+    expect(s.collisions).toEqual({ rate: 26 });
+    expect(pilot.collisions).toBeUndefined();
+    expect((await loadScenario('demo')).collisions).toBeUndefined();
+  });
+
+  it('names every problem of a bad collisions field', async () => {
+    const demo = await loadScenario('demo');
+    const raw = JSON.parse(JSON.stringify({ ...demo, duration: 60_000 }));
+    raw.dropDeadline = 10_000;
+    raw.lookahead = 3000;
+    raw.crowd.walletCooldown = 20_000;
+    raw.devices = raw.devices.filter((d: { id: string }) => d.id !== 'door-2');
+    raw.collisions = {
+      rate: -1,
+      often: true,
+      kinds: { 'double-charge': 'lots', 'door-screenshots': 1, 'negative-tip': 2 },
+    };
+    const shape = (() => {
+      try {
+        validateScenario(raw, 'c.json');
+      } catch (e) {
+        return (e as GhostfleetError).details.join('\n');
+      }
+      return '';
+    })();
+    expect(shape).toContain('c.json: collisions.rate:');
+    expect(shape).toMatch(/c\.json: collisions: .*often/);
+    expect(shape).toContain('c.json: collisions.kinds.double-charge:');
+    expect(shape).toMatch(/c\.json: collisions\.kinds: .*door-screenshots/);
+    // Once the shape is right: a kind asked for by name must be performable by the layout.
+    raw.collisions = { kinds: { 'door-screenshot': 1, 'double-charge': 2, 'negative-tip': 0 } };
+    let err: GhostfleetError | undefined;
+    try {
+      validateScenario(raw, 'c.json');
+    } catch (e) {
+      err = e as GhostfleetError;
+    }
+    expect(err?.details).toEqual([
+      'c.json: collisions.kinds.door-screenshot: door-screenshot needs 2 virtual entry device(s), the scenario has 1',
+    ]);
+    raw.collisions = { rate: 5 }; // the overall rate skips what the layout cannot do
+    expect(validateScenario(raw, 'c.json').collisions).toEqual({ rate: 5 });
+  });
+
+  it('--collisions RATE sets the overall rate, keeps per-kind rates; 0 turns all off', async () => {
+    const demo = await loadScenario('demo');
+    expect(withOverrides(demo, { collisionsPerMinute: 13 }).collisions).toEqual({ rate: 13 });
+    const file = await loadScenario('collisions');
+    const tuned = { ...file, collisions: { rate: 26, kinds: { 'fund-nan': 4 } } };
+    expect(withOverrides(tuned, { collisionsPerMinute: 6 }).collisions).toEqual({
+      rate: 6,
+      kinds: { 'fund-nan': 4 },
+    });
+    expect(withOverrides(tuned, { collisionsPerMinute: 0 }).collisions).toEqual({
+      rate: 0,
+      kinds: {},
+    });
+    expect(tuned.collisions.rate).toBe(26);
+    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => withOverrides(demo, { collisionsPerMinute: bad })).toThrow(GhostfleetError);
+    }
+  });
 });

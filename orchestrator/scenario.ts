@@ -8,6 +8,7 @@ import { access, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { COLLISION_KINDS, type CollisionKind, membersPerOp } from '../contract/collisions.js';
 import { durationProblem, parseDuration } from '../contract/duration.js';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
 import type { RunPlan } from '../contract/journal.js';
@@ -60,6 +61,16 @@ const DeviceSchema = z.strictObject({
   lanes: z.number().int().min(1).max(1000).default(1),
 });
 
+/**
+ * Deliberate collisions (contract/collisions.ts), per minute. `rate`: collisions per minute
+ * overall, taking the kinds without their own entry in `kinds` in turn; an entry in `kinds` sets
+ * that kind's own rate (0 turns it off). Absent: no collisions (demo, pilot).
+ */
+const CollisionsSchema = z.strictObject({
+  rate: perMinute.optional(),
+  kinds: z.partialRecord(z.enum(COLLISION_KINDS), perMinute).optional(),
+});
+
 const ScenarioSchema = z
   .strictObject({
     name: z.string().min(1),
@@ -109,6 +120,7 @@ const ScenarioSchema = z
        */
       latency: z.enum(['sojourn', 'service']).default('sojourn'),
     }),
+    collisions: CollisionsSchema.optional(),
   })
   .superRefine((s, ctx) => {
     if (s.crowd.maxInside > s.crowd.wallets) {
@@ -165,6 +177,24 @@ const ScenarioSchema = z
         });
       }
     }
+    // A kind asked for by name must be performable by the layout; the overall rate skips those
+    // that are not (the planner says so).
+    for (const [kind, rate] of Object.entries(s.collisions?.kinds ?? {})) {
+      if (!(rate > 0)) continue;
+      for (const [op, n] of Object.entries(membersPerOp(kind as CollisionKind))) {
+        if (n === 0) continue;
+        const have = s.devices.filter(
+          (d) => KIND_OPERATION[d.kind] === op && inputSource(d.input) === 'virtual',
+        ).length;
+        if (have < n) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['collisions', 'kinds', kind],
+            message: `${kind} needs ${n} virtual ${op} device(s), the scenario has ${have}`,
+          });
+        }
+      }
+    }
   });
 
 export type Scenario = z.output<typeof ScenarioSchema>;
@@ -211,10 +241,14 @@ export async function loadScenario(nameOrPath: string): Promise<Scenario> {
   return validateScenario(data, file);
 }
 
-/** The caller's overrides (CLI `--duration`, `--wallets`), applied to a loaded scenario. */
+/**
+ * The caller's overrides (CLI `--duration`, `--wallets`, `--collisions RATE`), applied to a loaded
+ * scenario. `collisionsPerMinute` sets the overall collision rate and keeps the file's per-kind
+ * rates; 0 turns every collision off.
+ */
 export function withOverrides(
   scenario: Scenario,
-  overrides: { durationMs?: number; wallets?: number },
+  overrides: { durationMs?: number; wallets?: number; collisionsPerMinute?: number },
 ): Scenario {
   const out: Scenario = { ...scenario, crowd: { ...scenario.crowd } };
   if (overrides.durationMs !== undefined) {
@@ -229,6 +263,13 @@ export function withOverrides(
     }
     out.crowd.wallets = overrides.wallets;
     out.crowd.maxInside = Math.min(out.crowd.maxInside, overrides.wallets);
+  }
+  const rate = overrides.collisionsPerMinute;
+  if (rate !== undefined) {
+    if (!(Number.isFinite(rate) && rate >= 0)) {
+      throw new GhostfleetError(ErrorCodes.BadArgument, 'collisions override must be a rate >= 0');
+    }
+    out.collisions = rate === 0 ? { rate: 0, kinds: {} } : { ...scenario.collisions, rate };
   }
   return out;
 }

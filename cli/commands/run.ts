@@ -30,6 +30,7 @@ export interface RunFlags {
   metricsPort?: string;
   devicesPerHost?: string;
   db?: string;
+  collisions?: string;
   results: string;
   files: boolean;
 }
@@ -40,6 +41,17 @@ function positiveInt(value: string, flag: string): number {
     throw new GhostfleetError(
       ErrorCodes.BadArgument,
       `${flag} must be a whole number, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+function nonNegative(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new GhostfleetError(
+      ErrorCodes.BadArgument,
+      `${flag} must be a rate ≥ 0 per minute, got ${JSON.stringify(value)}`,
     );
   }
   return n;
@@ -96,6 +108,9 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
   const scenario = withOverrides(base, {
     ...(flags.duration ? { durationMs: parseDuration(flags.duration) } : {}),
     ...(flags.wallets ? { wallets: positiveInt(flags.wallets, '--wallets') } : {}),
+    ...(flags.collisions !== undefined
+      ? { collisionsPerMinute: nonNegative(flags.collisions, '--collisions') }
+      : {}),
   });
   const seed = positiveInt(flags.seed, '--seed');
   const target = resolveTarget(flags, io);

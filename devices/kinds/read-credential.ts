@@ -47,12 +47,14 @@ export async function readCredential(event: PlanEvent, ctx: ServeContext): Promi
     if (!uid) return { started: ctx.now(), wallet: null, method: 'NFC' };
     credential = { kind: 'nfc-uid', uid };
   } else {
+    // A zero-fee-venue collision's patron holds the second venue's pass.
+    const venue = event.collision?.venue;
     credential = {
       kind: reader.profile.credential === 'nfc-ndef' ? 'nfc-ndef' : 'qr',
       text: ghostSessionText({
         walletBindingId: event.wallet.binding,
-        gatewayId: ctx.config.target.gatewayId ?? '',
-        venueId: ctx.config.target.venueId,
+        gatewayId: venue?.gatewayId ?? ctx.config.target.gatewayId ?? '',
+        venueId: venue?.venueId ?? ctx.config.target.venueId,
         eventId: ctx.config.target.eventId ?? '',
       }),
     };

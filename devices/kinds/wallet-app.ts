@@ -3,23 +3,39 @@
  * "pay" (Stripe's delay), Stripe's `checkout.session.completed` webhook arrives signed, then the app
  * polls the balance until the credit shows. GhostPass keeps no pending state for a session
  * (GHOSTPASS.md "Wallet funding"), so the fleet tracks it: a credit never seen ends as `timeout`.
+ *
+ * Collisions (contract/collisions.ts): duplicate, concurrent and verify-racing deliveries follow
+ * the same flow (wallet-app-stripe.ts); `purchase-vs-webhook` and `webhook-unknown-wallet` end at
+ * the webhook's answer (a racing debit moves the balance, an unknown wallet has none: the rows
+ * judge them, I2/I3/I8); `fund-nan` posts `{sources:[{}]}` to /api/wallet/fund.
  */
-import { checkoutCompletedEvent, signStripePayload } from '../../ghostpass/stripe-events.js';
-import { fromApi, type KindHandler, type ServeContext } from './types.js';
+import type { PlanEvent } from '../../contract/payloads.js';
+import { checkoutCompletedEvent } from '../../ghostpass/stripe-events.js';
+import { callRecord, holdForStrike } from './collision.js';
+import type { KindHandler, ServeContext, Served } from './types.js';
+import { fromApi } from './types.js';
+import { deliverCheckoutCompleted, stripeDelay } from './wallet-app-stripe.js';
 
 const POLL_INTERVAL_MS = 200;
 const CREDIT_DEADLINE_MS = 15_000;
 
-/** Log-normal around a median (sigma 0.35): payment times are skewed, never negative. */
-function stripeDelay(ctx: ServeContext): number {
-  const u1 = Math.max(ctx.rng(), 1e-12);
-  const u2 = ctx.rng();
-  const normal = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-  return ctx.config.stripeDelayMs * Math.exp(0.35 * normal);
+/** defect 12: a source without an amount computes NaN, passes `<= 0` and NULLs the balance. */
+async function fundNan(event: PlanEvent, ctx: ServeContext): Promise<Served> {
+  const started = ctx.now();
+  const res = await ctx.client.fundSources(event.wallet.fingerprint, [{}]);
+  return {
+    ...fromApi(res, ctx.now()),
+    started,
+    wallet: event.wallet.binding,
+    attempts: 1,
+    calls: [callRecord('fund', res)],
+  };
 }
 
 export const walletApp: KindHandler = {
   async serve(event, ctx) {
+    const kind = event.collision?.kind;
+    if (kind === 'fund-nan') return fundNan(event, ctx);
     const started = ctx.now();
     const amount = event.amountCents;
     const secret = ctx.config.target.webhookSecret;
@@ -27,9 +43,12 @@ export const walletApp: KindHandler = {
     if (!secret) return { outcome: 'error', code: 'no_webhook_secret', decided: ctx.now() };
     const fingerprint = event.wallet.fingerprint;
     const walletBindingId = event.wallet.binding;
+    // Ends at the webhook's answer: no balance to read (unknown wallet; GhostPass's balance
+    // endpoint would even create one) or one a racing purchase moves.
+    const hookOnly = kind === 'webhook-unknown-wallet' || kind === 'purchase-vs-webhook';
 
-    const before = await ctx.client.balance(fingerprint);
-    if (before.kind !== 'ok') return { ...fromApi(before, ctx.now()), started };
+    const before = hookOnly ? null : await ctx.client.balance(fingerprint);
+    if (before && before.kind !== 'ok') return { ...fromApi(before, ctx.now()), started };
 
     const session = await ctx.client.createCheckoutSession({
       walletBindingId,
@@ -40,7 +59,8 @@ export const walletApp: KindHandler = {
     const sessionId = session.body.session_id;
     const sent = session.sent;
 
-    await ctx.sleep(stripeDelay(ctx));
+    if (kind === 'purchase-vs-webhook') await holdForStrike(event, ctx);
+    else await ctx.sleep(stripeDelay(ctx));
     // Signed at send time: Stripe's signature carries a timestamp checked within 300 s.
     const raw = checkoutCompletedEvent({
       sessionId,
@@ -48,10 +68,28 @@ export const walletApp: KindHandler = {
       walletBindingId,
       fingerprint,
     });
-    const hook = await ctx.client.deliverWebhook(raw, signStripePayload(raw, secret));
+    const { hook, calls } = await deliverCheckoutCompleted(ctx, {
+      raw,
+      secret,
+      sessionId,
+      ...(kind === undefined ? {} : { collision: kind }),
+    });
     // What every answer from here on carries.
-    const flow = { sent, started, sessionId, wallet: walletBindingId };
+    const flow = {
+      sent,
+      started,
+      sessionId,
+      wallet: walletBindingId,
+      ...(kind === undefined ? {} : { attempts: calls.length, calls }),
+    };
     if (hook.kind !== 'ok') return { ...fromApi(hook, ctx.now()), ...flow };
+    if (before === null) {
+      return {
+        ...fromApi(hook, ctx.now()),
+        ...flow,
+        ...(kind === 'purchase-vs-webhook' ? { chargedCents: -amount } : {}),
+      };
+    }
 
     const want = before.body.balance_cents + amount;
     const deadline = ctx.now() + CREDIT_DEADLINE_MS;
