@@ -4,19 +4,13 @@
  * virtual input (STYLE.md item 2; issue 11). The CLI's `readers` and `serial-sink` come here too.
  */
 import type { SerialPortStream } from '@serialport/stream';
+import type { SerialPort } from 'serialport';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import type { SerialSettings } from '../../firmware-profiles/schema.js';
 import { hangupAware } from './tty-read.js';
 
-/** One attached serial port as serialport's `list()` reports it. */
-export interface SerialPortListing {
-  path: string;
-  manufacturer?: string | undefined;
-  serialNumber?: string | undefined;
-  pnpId?: string | undefined;
-  vendorId?: string | undefined;
-  productId?: string | undefined;
-}
+/** One attached serial port as serialport's `list()` reports it (path, USB ids, maker). */
+export type SerialPortListing = Awaited<ReturnType<typeof SerialPort.list>>[number];
 
 export type NativeSerialPort = SerialPortStream;
 
