@@ -140,6 +140,11 @@ export const RunStateSchema = z.strictObject({
 });
 export type RunState = z.infer<typeof RunStateSchema>;
 
+/** One line per zod issue, `field.path: reason`, for a GhostfleetError's details. */
+export function describeZodIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+}
+
 /** Parse an MQTT payload (Buffer or string) against a schema; a clear error names what failed. */
 export function parsePayload<T>(schema: z.ZodType<T>, payload: Buffer | string, what: string): T {
   let json: unknown;
@@ -153,7 +158,7 @@ export function parsePayload<T>(schema: z.ZodType<T>, payload: Buffer | string, 
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     throw new GhostfleetError(ErrorCodes.BadPayload, `${what}: payload does not match its schema`, {
-      details: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+      details: describeZodIssues(parsed.error.issues),
     });
   }
   return parsed.data;

@@ -30,7 +30,7 @@ export interface SupervisorEvents {
 function hostEntry(): { path: string; execArgv: string[] } {
   const fromSource = import.meta.url.endsWith('.ts');
   const path = fileURLToPath(
-    new URL(`../cli/device-host.${fromSource ? 'ts' : 'js'}`, import.meta.url),
+    new URL(`../devices/host-main.${fromSource ? 'ts' : 'js'}`, import.meta.url),
   );
   return { path, execArgv: fromSource ? ['--import', 'tsx'] : [] };
 }
