@@ -7,6 +7,7 @@
  * HID: a HID-POS scanner, or a keyboard wedge typing the code).
  */
 import { z } from 'zod';
+import { controlBytes, SUFFIX_NAMES, suffixBytes } from './control-bytes.js';
 
 const rate = z.number().min(0).max(1);
 const ms = z.number().finite().min(0);
@@ -23,8 +24,7 @@ export const SerialSettingsSchema = z.strictObject({
 export type SerialSettings = z.infer<typeof SerialSettingsSchema>;
 
 /** Suffix names as scanner configuration guides spell them (Honeywell/Zebra "Suffix" menus). */
-export const LINE_SUFFIXES = ['CRLF', 'CR', 'LF', 'TAB', 'ETX'] as const;
-export type LineSuffix = (typeof LINE_SUFFIXES)[number];
+export const LINE_SUFFIXES = Object.keys(SUFFIX_NAMES) as readonly string[];
 
 /**
  * An AIM symbology identifier: `]`, a code character, a modifier character
@@ -35,11 +35,15 @@ export const AIM_ID = /^\][A-Za-z][0-9A-Za-z]$/;
 export const LineFramingSchema = z
   .strictObject({
     kind: z.literal('line'),
-    /** Sent before every code: '' or an AIM id such as `]Q1` (then `aim` must be true). */
-    prefix: z.string().max(16),
+    /**
+     * Sent before every code: '' , an AIM id such as `]Q1` (then `aim` must be true), or any bytes
+     * written with escapes or mnemonics (`"<STX>"`, `"\u0002"`; see control-bytes.ts).
+     */
+    prefix: z.string(),
     /** True when the reader transmits an AIM symbology identifier before the data. */
     aim: z.boolean(),
-    suffix: z.enum(LINE_SUFFIXES),
+    /** After every code: `CRLF`, `CR`, `LF`, `TAB`, `ETX`, or any bytes (`"<ETX>"`, `"<GS><CR>"`). */
+    suffix: z.string().min(1),
   })
   .superRefine((f, ctx) => {
     if (f.aim && !AIM_ID.test(f.prefix)) {
@@ -56,8 +60,25 @@ export const LineFramingSchema = z
         message: 'the prefix is an AIM id: set aim: true',
       });
     }
-    if (/[^\x20-\x7e]/.test(f.prefix)) {
-      ctx.addIssue({ code: 'custom', path: ['prefix'], message: 'must be printable ASCII' });
+    const prefix = controlBytes(f.prefix);
+    if (!prefix.ok) ctx.addIssue({ code: 'custom', path: ['prefix'], message: prefix.reason });
+    else if (prefix.bytes.length > 16) {
+      ctx.addIssue({ code: 'custom', path: ['prefix'], message: 'at most 16 bytes' });
+    }
+    const suffix = suffixBytes(f.suffix);
+    if (!suffix.ok) ctx.addIssue({ code: 'custom', path: ['suffix'], message: suffix.reason });
+    else if (suffix.bytes.length === 0 || suffix.bytes.length > 8) {
+      ctx.addIssue({ code: 'custom', path: ['suffix'], message: 'must be 1 to 8 bytes' });
+    } else if (/[\x20-\x7e]/.test(suffix.bytes.toString('latin1'))) {
+      // A printable suffix byte could occur in the data: the decoder would cut the code there.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['suffix'],
+        message: `must be control bytes (printable characters can occur in a code); names: ${LINE_SUFFIXES.join(', ')}`,
+      });
+    }
+    if (prefix.ok && suffix.ok && suffix.bytes.length > 0 && prefix.bytes.includes(suffix.bytes)) {
+      ctx.addIssue({ code: 'custom', path: ['prefix'], message: 'must not contain the suffix' });
     }
   });
 

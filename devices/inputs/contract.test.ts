@@ -35,7 +35,7 @@ const SUITE = {
   serial: {
     bytes: 'rs232-aim-qr',
     reopen: 'usb-cdc-qr',
-    roundTrip: ['usb-cdc-qr', 'rs232-aim-qr', 'pn532-uart', 'pn532-ndef'],
+    roundTrip: ['usb-cdc-qr', 'rs232-aim-qr', 'rs232-stx-etx-qr', 'pn532-uart', 'pn532-ndef'],
     dedupe: 'usb-cdc-qr',
     garbage: { profile: 'pn532-uart', reason: 'garbage byte 0x13 outside a frame' },
     unplug: 'rs232-aim-qr',

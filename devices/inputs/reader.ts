@@ -41,7 +41,12 @@ export interface ReaderCounts {
   noread: number;
 }
 
-/** Events: 'frame'(ReaderFrame) 'malformed'(reason) 'disconnected'(err) 'reconnected'(). */
+/**
+ * Events: 'frame'(ReaderFrame) 'malformed'(reason, bytes: Buffer) 'disconnected'(err) 'reconnected'().
+ * A malformed frame's bytes are the decoder's (a line decoder knows the line), else the bytes that
+ * arrived since the last frame ended (at most `RECENT_BYTES`): what a person needs to see to fix a
+ * reader's prefix/suffix.
+ */
 export interface Reader extends EventEmitter {
   readonly input: string;
   readonly source: ReaderSource;
@@ -78,6 +83,9 @@ export type ReaderSpec =
   | { input: 'virtual-hid'; deviceId: string }
   | { input: 'hid'; path: string };
 
+/** How many bytes of input a reader keeps to show with a malformed frame. */
+export const RECENT_BYTES = 64;
+
 class BindingReader extends EventEmitter implements Reader {
   readonly counts: ReaderCounts = { ok: 0, malformed: 0, duplicate: 0, noread: 0 };
   readonly present?: (credential: Credential) => Promise<ReaderFrame>;
@@ -86,6 +94,8 @@ class BindingReader extends EventEmitter implements Reader {
   private readonly sleep: (ms: number) => Promise<void>;
   /** Arrival time of the first byte of the frame in progress. */
   private frameStart: number | undefined;
+  /** Bytes since the last frame or malformed input ended (bounded). */
+  private recent: Buffer = Buffer.alloc(0);
   private last: { key: string; at: number } | undefined;
   private started: Promise<void> | undefined;
   private closed = false;
@@ -103,7 +113,9 @@ class BindingReader extends EventEmitter implements Reader {
     // synchronous 'frame' event, while the chunk that completed them is being handled.
     this.decoder.resume();
     this.decoder.on('frame', (f: DecodedFrame) => this.onDecoded(f));
-    this.decoder.on('malformed', (reason: string) => this.onMalformed(reason));
+    this.decoder.on('malformed', (reason: string, bytes?: Buffer) =>
+      this.onMalformed(reason, bytes),
+    );
     binding.onData((chunk) => this.onChunk(chunk));
     binding.onClose((err) => void this.onLost(err));
     if (isVirtualBinding(binding)) {
@@ -142,6 +154,8 @@ class BindingReader extends EventEmitter implements Reader {
   private onChunk(chunk: Buffer): void {
     const t = this.now();
     this.frameStart ??= t;
+    const kept = Buffer.concat([this.recent, chunk]);
+    this.recent = kept.length > RECENT_BYTES ? kept.subarray(kept.length - RECENT_BYTES) : kept;
     this.decoder.write(chunk);
     if (this.decoder.buffered === 0) this.frameStart = undefined;
     else this.frameStart ??= t;
@@ -156,6 +170,7 @@ class BindingReader extends EventEmitter implements Reader {
       this.onMalformed(mapped.reason);
       return;
     }
+    this.recent = Buffer.alloc(0);
     const key = credentialKey(mapped.credential);
     // Same code within the profile's window after the accepted read: the reader saw it again,
     // the patron did not re-present. The window is fixed (not sliding), so a patron who really
@@ -177,10 +192,12 @@ class BindingReader extends EventEmitter implements Reader {
     } satisfies ReaderFrame);
   }
 
-  private onMalformed(reason: string): void {
+  private onMalformed(reason: string, bytes?: Buffer): void {
     this.frameStart = undefined;
     this.counts.malformed++;
-    this.emit('malformed', reason);
+    const shown = bytes ?? this.recent;
+    this.recent = Buffer.alloc(0);
+    this.emit('malformed', reason, Buffer.from(shown));
   }
 
   /** A physical port went away: report it, then retry opening until it is back. */
