@@ -84,13 +84,21 @@ export interface ClientOptions {
   connections?: number;
   /** Per-request budget for connect + headers + body, in ms (default 10000). */
   timeoutMs?: number;
+  /** The connect phase's own limit (default `timeoutMs`): a SYN nobody answers ends here. */
+  connectTimeoutMs?: number;
 }
 
 /** The app's return URLs for checkout; GhostPass requires a "?" in success_url. */
 const SUCCESS_URL = 'https://ghostfleet.invalid/wallet?funded=1';
 const CANCEL_URL = 'https://ghostfleet.invalid/wallet?cancelled=1';
 
+/**
+ * undici's timeout error codes (undici `lib/core/errors.js`): connecting, waiting for headers and
+ * reading the body are each a phase with its own timer. A patron who waited out any of them was
+ * timed out, not refused (issue 6: `UND_ERR_CONNECT_TIMEOUT` used to count as an error).
+ */
 const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
   'ABORT_ERR',
@@ -109,7 +117,7 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
     keepAliveTimeout: 30_000,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
-    connect: { timeout: timeoutMs },
+    connect: { timeout: opts.connectTimeoutMs ?? timeoutMs },
   });
 
   async function call<T>(
