@@ -2,7 +2,8 @@
  * The device-local outbox (DESIGN.md data path step 5): every result is appended to a file before it
  * is published, and marked acknowledged only after the broker's PUBACK (QoS 1), so a result survives
  * a broker outage and a device restart. A SIGKILL loses at most what the OS had not written, and
- * `appendFileSync` leaves that window at one line.
+ * one `writeSync` per line leaves that window at one line (no fsync: a SIGKILL is the outage we
+ * model, not a power cut). The file stays open (an append per result was an open+write+close).
  *
  * One file per device, shared by every run it serves, and every record names its run: an `add` carries
  * the run id with the result and an `ack` the run id with the result ids, so a result is keyed by
@@ -11,7 +12,15 @@
  * (rather than a file per run) keeps one file to compact on open and needs no run known at start; a
  * result of an older run is still published, under its own run id, and the orchestrator notes it.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { type EventResult, EventResultSchema } from '../contract/payloads.js';
@@ -77,6 +86,8 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   const queue: OutboxEntry[] = replayOutbox(opts.file);
   // Compact: the file restarts with just what is still owed.
   writeFileSync(opts.file, queue.map((entry) => `${JSON.stringify({ add: entry })}\n`).join(''));
+  const fd = openSync(opts.file, 'a');
+  const append = (line: object) => writeSync(fd, `${JSON.stringify(line)}\n`);
   const maxBatch = opts.maxBatch ?? 500;
   let inFlight: Promise<void> | null = null;
   let closed = false;
@@ -92,8 +103,10 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         batch.map((entry) => entry.result),
       );
       queue.splice(0, n);
-      const ack = { ack: runId, ids: batch.map((e) => e.result.id) };
-      appendFileSync(opts.file, `${JSON.stringify(ack)}\n`);
+      // Closed meanwhile: the ack is not written, so the next outbox sends these again (QoS 1 is
+      // at-least-once anyway; the journal keeps the first result of an event, a repeat is `late`).
+      if (closed) return;
+      append({ ack: runId, ids: batch.map((e) => e.result.id) });
     }
   };
 
@@ -115,7 +128,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     add(runId, result) {
       if (closed) throw new Error('outbox is closed');
       const entry = { runId, result };
-      appendFileSync(opts.file, `${JSON.stringify({ add: entry })}\n`);
+      append({ add: entry });
       queue.push(entry);
     },
     async flush() {
@@ -127,8 +140,10 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     async close() {
       // A publish still waiting for its PUBACK (broker gone) is not awaited: what it carries is on
       // disk and is sent again by the next outbox on this file.
+      if (closed) return;
       closed = true;
       clearInterval(timer);
+      closeSync(fd);
     },
   };
 }

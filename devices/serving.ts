@@ -62,13 +62,29 @@ async function decide(arrival: Arrival, deps: ServingDeps): Promise<Served> {
 export function createServing(deps: ServingDeps): ServiceQueue<Arrival> {
   const { config, metrics } = deps;
   const labels = { device: config.id, kind: config.kind, operation: KIND_OPERATION[config.kind] };
+  // One set of bound children per (outcome, source): no label lookup per result (prom-client's
+  // `labels()` hashes the label object on every call).
+  const children = new Map<string, ReturnType<typeof bind>>();
+  const bind = (outcome: EventResult['outcome'], source: EventResult['source']) => {
+    const l = { ...labels, outcome, source };
+    return {
+      operations: metrics.operations.labels(l),
+      service: metrics.service.labels(l),
+      sojourn: metrics.sojourn.labels(l),
+    };
+  };
   const record = (runId: string, result: EventResult) => {
-    const l = { ...labels, outcome: result.outcome, source: result.source };
-    metrics.operations.inc(l);
-    if (result.sent !== undefined && result.responded !== undefined) {
-      metrics.service.observe(l, (result.responded - result.sent) / 1000);
+    const key = `${result.outcome}/${result.source}`;
+    let m = children.get(key);
+    if (!m) {
+      m = bind(result.outcome, result.source);
+      children.set(key, m);
     }
-    metrics.sojourn.observe(l, (result.decided - result.at) / 1000);
+    m.operations.inc();
+    if (result.sent !== undefined && result.responded !== undefined) {
+      m.service.observe((result.responded - result.sent) / 1000);
+    }
+    m.sojourn.observe((result.decided - result.at) / 1000);
     deps.recorded?.();
     deps.outbox.add(runId, result);
   };

@@ -70,16 +70,17 @@ export class LineDecoder extends FrameDecoder {
 
   private line(line: Buffer): void {
     if (line.length === 0) return; // an empty line carries nothing (e.g. a lone terminator)
-    // What the reader sent for this frame, terminator included: shown when it does not decode.
-    const frame = Buffer.concat([line, this.suffix]);
+    // What the reader sent for this frame, terminator included: shown when it does not decode
+    // (built only then: a good line costs no copy).
+    const frame = () => Buffer.concat([line.subarray(0, 64), this.suffix]);
     if (line.length > MAX_LINE_BYTES) {
-      this.reject(`line longer than ${MAX_LINE_BYTES} bytes`, frame.subarray(0, 64));
+      this.reject(`line longer than ${MAX_LINE_BYTES} bytes`, frame());
       return;
     }
     let bytes = line;
     if (!this.framing.aim && this.prefix.length > 0) {
       if (!bytes.subarray(0, this.prefix.length).equals(this.prefix)) {
-        this.reject(`missing prefix "${escapeBytes(this.prefix)}"`, frame);
+        this.reject(`missing prefix "${escapeBytes(this.prefix)}"`, frame());
         return;
       }
       bytes = bytes.subarray(this.prefix.length);
@@ -89,7 +90,7 @@ export class LineDecoder extends FrameDecoder {
       if (b < 0x20 || b > 0x7e) {
         this.reject(
           `non-printable byte 0x${b.toString(16).padStart(2, '0')} at offset ${i}`,
-          frame,
+          frame(),
         );
         return;
       }
@@ -98,14 +99,14 @@ export class LineDecoder extends FrameDecoder {
     let symbology: string | undefined;
     if (this.framing.aim) {
       if (!AIM_AT_START.test(text)) {
-        this.reject('missing AIM symbology identifier', frame);
+        this.reject('missing AIM symbology identifier', frame());
         return;
       }
       symbology = text.slice(0, 3);
       text = text.slice(3);
     }
     if (text.length === 0) {
-      this.reject('empty payload', frame);
+      this.reject('empty payload', frame());
       return;
     }
     this.accept(
