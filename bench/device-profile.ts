@@ -20,6 +20,7 @@ import { deviceTopic } from '../contract/topics.js';
 import type { DeviceConfigInput } from '../devices/config.js';
 import type { ParentMessage } from '../devices/host-ipc.js';
 import { parseDuration } from '../orchestrator/duration.js';
+import { clockTicks, readProcCpu } from './cpu.js';
 import { forkTrivialTarget } from './target-process.js';
 import { TRIVIAL_IDS } from './trivial-ids.js';
 
@@ -133,6 +134,12 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) =>
     host.on('message', (m: { type?: string }) => m.type === 'started' && resolve()),
   );
+  const hz = clockTicks();
+  const cpuAt = () => {
+    const c = readProcCpu(host.pid ?? 0);
+    return (c.utime + c.stime) / hz;
+  };
+  const cpuStarted = cpuAt();
   const orch = await connectMqtt({ url: broker.url, identity: { role: 'orchestrator' }, token });
   const runId = 'run-prof';
   let n = 0;
@@ -175,6 +182,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, Math.max(0, t - 3000 + 1000 - Date.now())));
   }
   await new Promise((r) => setTimeout(r, Math.max(0, start + durationMs + 2000 - Date.now())));
+  const cpuRun = cpuAt() - cpuStarted;
   host.send({ type: 'stop' } satisfies ParentMessage);
   await once(host, 'exit');
   const counts = await target.counts();
@@ -189,6 +197,9 @@ async function main(): Promise<void> {
   console.log(
     `device host at ${factor}x for ${durationMs / 1000} s; target answered ${JSON.stringify(counts)}`,
   );
+  const ops = Object.values(counts).reduce((a, b) => a + b, 0);
+  const perOp = ((1000 * cpuRun) / ops).toFixed(2);
+  console.log(`host CPU while running (after start-up): ${cpuRun.toFixed(2)} s, ${perOp} ms/op`);
   console.log(`profile: ${join(dir, file)}\n\ntop self time by function:\n${functions.join('\n')}`);
   console.log(`\ntop self time by file/package:\n${files.join('\n')}`);
 }
