@@ -69,6 +69,20 @@ function clean(p: FirmwareProfile, decodeMs = 0): FirmwareProfile {
   };
 }
 
+/**
+ * The frame's bytes arrived spread over the wire time, not in one lump. That holds only when the
+ * first byte reached the reader on time: the emulator and the reader share this event loop, and
+ * when it is starved (a loaded CI machine) the emulator catches up on its absolute deadlines in
+ * one burst, as a real host reads a UART FIFO it could not service in time. These assertions used
+ * to fail then (spread ≈ 0 ms, or > 150 ms end to end): the pacing itself is tested against an
+ * injected clock in emulator.test.ts ("late timers do not accumulate"), and what always holds here
+ * is asserted unconditionally: never early.
+ */
+function expectSpread(f: ReaderFrame, t0: number, minSpreadMs: number, firstDueMs: number): void {
+  const firstOnTime = f.firstByteAt - t0 <= firstDueMs + 1;
+  if (firstOnTime) expect(f.completeAt - f.firstByteAt).toBeGreaterThan(minSpreadMs);
+}
+
 function nextFrame(reader: Reader, ms = 3000): Promise<ReaderFrame> {
   return Promise.race([
     once(reader, 'frame').then(([f]) => f as ReaderFrame),
@@ -161,7 +175,7 @@ for (const h of harnesses) {
           // synchronous: a pty may bunch bytes.
           const tapMs = wireMs(p, createEmulator(p).encode(cred).length);
           expect(tapMs).toBeGreaterThan(10);
-          expect(f.completeAt - f.firstByteAt).toBeGreaterThan(tapMs / 2);
+          expectSpread(f, t0, tapMs / 2, 1); // first bytes due at the first 1 ms tick
         }
         expect(reader.counts).toMatchObject({ ok: 1, malformed: 0 });
       });
@@ -178,11 +192,13 @@ for (const h of harnesses) {
         expect(createEmulator(p).encode(cred)).toHaveLength(45);
         const t0 = performance.timeOrigin + performance.now();
         const frame = nextFrame(reader);
-        await createEmulator(p).present(cred, (c) => r.inject(c));
+        const sent = await createEmulator(p).present(cred, (c) => r.inject(c));
         const f = await frame;
-        expect(f.completeAt - t0).toBeGreaterThan(35);
-        expect(f.completeAt - t0).toBeLessThan(150);
-        expect(f.completeAt - f.firstByteAt).toBeGreaterThan(30);
+        // Never early: the last byte's deadline is 46.875 ms after t0 (a Node timer may fire up
+        // to 1 ms early), and the frame completes only once that byte was handed over.
+        expect(f.completeAt - t0).toBeGreaterThan(46.875 - 1);
+        expect(f.completeAt).toBeGreaterThanOrEqual(sent.lastByteAt);
+        expectSpread(f, t0, 30, 1.05); // first byte due after one character time
       });
     }
 
@@ -201,10 +217,10 @@ for (const h of harnesses) {
         await createEmulator(p).present(cred, (c) => r.inject(c));
         const f = await frame;
         expect(f.credential).toEqual(cred);
-        // The Enter key-down is report 33 of 34: complete after ≈ 33 × 8 = 264 ms.
-        expect(f.completeAt - t0).toBeGreaterThan(240);
-        expect(f.completeAt - t0).toBeLessThan(600);
-        expect(f.completeAt - f.firstByteAt).toBeGreaterThan(220);
+        // The Enter key-down is report 33 of 34: never complete before 33 × 8 = 264 ms (less the
+        // 1 ms a timer may fire early).
+        expect(f.completeAt - t0).toBeGreaterThan(33 * 8 - 1);
+        expectSpread(f, t0, 220, 8); // first report due after one 8 ms poll
       });
     }
 
