@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { MqttClient } from 'mqtt';
 import { connectMqtt } from '../broker/connect.js';
 import { startEmbeddedBroker } from '../broker/embedded.js';
 import { encodePayload, type PlanEvent } from '../contract/payloads.js';
@@ -107,46 +108,17 @@ function deviceConfigs(
   ];
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      factor: { type: 'string', default: '10' },
-      duration: { type: 'string', default: '20s' },
-    },
-  });
-  const factor = Number(values.factor);
-  const durationMs = parseDuration(values.duration);
-  const dir = mkdtempSync(join(tmpdir(), 'gf-devprof-'));
-  const token = 'profile-token-0123';
-  const broker = await startEmbeddedBroker({ fleet: 'prof', token });
-  const target = await forkTrivialTarget();
-  const configs = deviceConfigs(broker.url, token, target.url, join(dir, 'state'), factor);
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = fileURLToPath(
-    new URL(`../devices/host-main.${fromSource ? 'ts' : 'js'}`, import.meta.url),
-  );
-  const host = fork(entry, [], {
-    execArgv: [...(fromSource ? ['--import', 'tsx'] : []), '--cpu-prof', '--cpu-prof-dir', dir],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    serialization: 'json',
-  });
-  host.send({ type: 'start', devices: configs } satisfies ParentMessage);
-  await new Promise<void>((resolve) =>
-    host.on('message', (m: { type?: string }) => m.type === 'started' && resolve()),
-  );
-  const hz = clockTicks();
-  const cpuAt = () => {
-    const c = readProcCpu(host.pid ?? 0);
-    return (c.utime + c.stime) / hz;
-  };
-  const cpuStarted = cpuAt();
-  const orch = await connectMqtt({ url: broker.url, identity: { role: 'orchestrator' }, token });
+/** Plans as the orchestrator sends them: each second, the events of one second, 3 s ahead. */
+async function sendPlans(
+  orch: MqttClient,
+  configs: DeviceConfigInput[],
+  { factor, durationMs, start }: { factor: number; durationMs: number; start: number },
+): Promise<void> {
   const runId = 'run-prof';
   let n = 0;
   const perDoorMs = 60_000 / ((200 * factor) / 2);
   const perPosMs = 60_000 / ((120 * factor) / 4);
   const item = TRIVIAL_IDS.items[0]!;
-  const start = Date.now() + 3000;
   const plan = (from: number, to: number) => {
     for (const c of configs) {
       const every = c.kind === 'entry-scanner' ? perDoorMs : perPosMs;
@@ -181,6 +153,44 @@ async function main(): Promise<void> {
     plan(t, t + 1000);
     await new Promise((r) => setTimeout(r, Math.max(0, t - 3000 + 1000 - Date.now())));
   }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      factor: { type: 'string', default: '10' },
+      duration: { type: 'string', default: '20s' },
+    },
+  });
+  const factor = Number(values.factor);
+  const durationMs = parseDuration(values.duration);
+  const dir = mkdtempSync(join(tmpdir(), 'gf-devprof-'));
+  const token = 'profile-token-0123';
+  const broker = await startEmbeddedBroker({ fleet: 'prof', token });
+  const target = await forkTrivialTarget();
+  const configs = deviceConfigs(broker.url, token, target.url, join(dir, 'state'), factor);
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = fileURLToPath(
+    new URL(`../devices/host-main.${fromSource ? 'ts' : 'js'}`, import.meta.url),
+  );
+  const host = fork(entry, [], {
+    execArgv: [...(fromSource ? ['--import', 'tsx'] : []), '--cpu-prof', '--cpu-prof-dir', dir],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'json',
+  });
+  host.send({ type: 'start', devices: configs } satisfies ParentMessage);
+  await new Promise<void>((resolve) =>
+    host.on('message', (m: { type?: string }) => m.type === 'started' && resolve()),
+  );
+  const hz = clockTicks();
+  const cpuAt = () => {
+    const c = readProcCpu(host.pid ?? 0);
+    return (c.utime + c.stime) / hz;
+  };
+  const cpuStarted = cpuAt();
+  const orch = await connectMqtt({ url: broker.url, identity: { role: 'orchestrator' }, token });
+  const start = Date.now() + 3000;
+  await sendPlans(orch, configs, { factor, durationMs, start });
   await new Promise((r) => setTimeout(r, Math.max(0, start + durationMs + 2000 - Date.now())));
   const cpuRun = cpuAt() - cpuStarted;
   host.send({ type: 'stop' } satisfies ParentMessage);
