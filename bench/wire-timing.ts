@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { createEmulator } from '../devices/emulator/emulator.js';
 import { wireMs } from '../devices/emulator/wire.js';
 import { openReader, type ReaderFrame } from '../devices/inputs/reader.js';
-import { SocatPair } from '../devices/inputs/test-harness.js';
+import { SocatPair } from '../devices/inputs/socat-pair.js';
 import { loadProfile } from '../firmware-profiles/load.js';
 import type { FirmwareProfile } from '../firmware-profiles/schema.js';
 

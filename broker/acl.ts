@@ -3,7 +3,8 @@
  *
  * Identities are carried in the MQTT username (MQTT 3.1.1 §3.1.3.4), the password is the fleet token:
  * - `orchestrator`: publishes plans, commands and run state; subscribes to anything of its fleet.
- * - `device:{id}`: publishes only under its own `device/{id}/` (birth, will, results); subscribes to
+ * - `device:{id}`: publishes only under its own `device/{id}/` (birth, will, results, reader
+ *   diagnostics); subscribes to
  *   its own plan/cmd and the run state.
  * - `observer`: subscribes to anything of its fleet (mosquitto_sub), publishes nothing.
  */
@@ -36,7 +37,9 @@ export function mayPublish(identity: Identity, fleet: string, topic: string): bo
       return false;
     case 'device': {
       const prefix = devicePrefix(fleet, identity.deviceId);
-      return topic === `${prefix}state` || topic === `${prefix}result`;
+      return (
+        topic === `${prefix}state` || topic === `${prefix}result` || topic === `${prefix}reader`
+      );
     }
   }
 }

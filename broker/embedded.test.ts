@@ -78,6 +78,19 @@ describe('embedded broker', () => {
     expect(await got).toBe('{"status":"online"}');
   });
 
+  it('lets a device publish its reader diagnostics (leaf `reader`)', async () => {
+    const dev = await client({ role: 'device', deviceId: 'door-2' });
+    const topic = deviceTopic(fleet, 'door-2', 'reader');
+    const obs = await client({ role: 'observer' });
+    await obs.subscribeAsync(topic, { qos: 1 });
+    const got = nextMessage(obs, topic);
+    const before = broker.denied.publish;
+    // QoS 0: a denied QoS 1 publish would never be acknowledged (the test would hang, not fail).
+    dev.publish(topic, '{"counts":{}}', { qos: 0 });
+    expect(await got).toBe('{"counts":{}}');
+    expect(broker.denied.publish).toBe(before);
+  });
+
   it("does not deliver a device's publish under another device's topics", async () => {
     const obs = await client({ role: 'observer' });
     const foreign = deviceTopic(fleet, 'door-2', 'result');

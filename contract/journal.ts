@@ -125,6 +125,8 @@ export const DeviceSummarySchema = z.strictObject({
   births: z.number().int(),
   /** Its clock minus the orchestrator's at birth, ms, less the birth message's delivery delay. */
   clockOffsetMs: z.number().nullable(),
+  /** Its reader's frame counts at the end (device/{id}/reader), when it has a reader. */
+  readerFrames: z.record(z.string(), z.number()).optional(),
 });
 export type DeviceFacts = z.infer<typeof DeviceSummarySchema>;
 

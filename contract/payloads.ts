@@ -147,6 +147,31 @@ export const DeviceStateSchema = z.discriminatedUnion('status', [
 export type DeviceOnline = z.infer<typeof DeviceOnlineSchema>;
 export type DeviceState = z.infer<typeof DeviceStateSchema>;
 
+const frameCount = z.number().int().nonnegative();
+
+/**
+ * `device/{id}/reader` (retained): frames from the device's reader by result. `ok` decoded to a
+ * credential the venue knows, `unknown` decoded to one it does not (no such wallet), `malformed`
+ * did not decode, `duplicate` was the same code again inside the profile's same-code delay,
+ * `noread` a decode attempt the (emulated) reader failed. `firstMalformed` shows the bytes of the
+ * first frame that did not decode, escaped (`\x02W1\x03`), so a wrong prefix/suffix is visible.
+ */
+export const ReaderReportSchema = z.strictObject({
+  profile: z.string(),
+  source: z.enum(SOURCES),
+  counts: z.strictObject({
+    ok: frameCount,
+    malformed: frameCount,
+    unknown: frameCount,
+    duplicate: frameCount,
+    noread: frameCount,
+  }),
+  firstMalformed: z
+    .strictObject({ escaped: z.string(), reason: z.string().optional(), at: epochMs })
+    .optional(),
+});
+export type ReaderReport = z.infer<typeof ReaderReportSchema>;
+
 export const DeviceCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('pause') }),
   z.strictObject({ type: z.literal('resume') }),

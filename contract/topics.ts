@@ -5,7 +5,11 @@
  */
 export const TOPIC_ROOT = 'ghostfleet/v1';
 
-export const DEVICE_LEAVES = ['state', 'plan', 'cmd', 'result'] as const;
+/**
+ * `reader` (retained, device → orchestrator): the reader's frame counts by decode result and the
+ * first malformed frame, so a reader whose frames never decode is not silent (issue 6).
+ */
+export const DEVICE_LEAVES = ['state', 'plan', 'cmd', 'result', 'reader'] as const;
 export type DeviceLeaf = (typeof DEVICE_LEAVES)[number];
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;

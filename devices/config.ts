@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
 import { DEVICE_KINDS } from '../contract/operations.js';
+import { formatIssues } from '../contract/zod-issues.js';
 
 export const InputSpecSchema = z.discriminatedUnion('input', [
   z.strictObject({ input: z.literal('virtual-serial') }),
@@ -62,7 +63,7 @@ export function parseDeviceConfig(data: unknown, where: string): DeviceConfig {
   const parsed = DeviceConfigSchema.safeParse(data);
   if (!parsed.success) {
     throw new GhostfleetError(ErrorCodes.BadConfig, `device config from ${where} is invalid`, {
-      details: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+      details: formatIssues(parsed.error.issues),
     });
   }
   return parsed.data;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,8 +15,8 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function result(id: string): EventResult {
-  return { id, op: 'entry', outcome: 'ok', source: 'virtual', at: 1, decided: 2 };
+function result(id: string, outcome: EventResult['outcome'] = 'ok'): EventResult {
+  return { id, op: 'entry', outcome, source: 'virtual', at: 1, decided: 2 };
 }
 
 describe('outbox', () => {
@@ -62,6 +62,7 @@ describe('outbox', () => {
     // A torn line (SIGKILL mid-write) must not poison the replay.
     const { appendFileSync } = await import('node:fs');
     appendFileSync(file, '{"add":{"runId":"r1","res');
+    appendFileSync(file, '\n{"ack":["a"]}\n'); // not a record this outbox writes: skipped
     expect(replayOutbox(file).map((e) => e.result.id)).toEqual(['a', 'b']);
 
     fail = false;
@@ -78,5 +79,54 @@ describe('outbox', () => {
     expect(got).toEqual(['a', 'b']);
     expect(readFileSync(file, 'utf8')).toContain('"ack"');
     await second.close();
+  });
+
+  it('a crash in run 1 then run 2, whose event ids restart: each result kept and sent under its run', async () => {
+    const file = tmpFile();
+    const down = async () => {
+      throw new Error('broker down');
+    };
+    // Run 1: two results, never acknowledged, then the process dies (nothing closed or flushed).
+    const run1 = createOutbox({ file, intervalMs: 10_000, publish: down });
+    run1.add('run-1', result('e-000001', 'ok'));
+    run1.add('run-1', result('e-000002', 'declined'));
+    await expect(run1.flush()).rejects.toThrow('broker down');
+
+    // Restarted for run 2, the broker still away: run 2's e-000001 is another patron.
+    const run2 = createOutbox({ file, intervalMs: 10_000, publish: down });
+    expect(run2.pending()).toBe(2);
+    run2.add('run-2', result('e-000001', 'timeout'));
+    await expect(run2.flush()).rejects.toThrow('broker down');
+
+    // Restarted again, the broker back: all three go out, each under its own run.
+    const sent: Array<[string, string, string]> = [];
+    const run3 = createOutbox({
+      file,
+      intervalMs: 10_000,
+      publish: async (runId, results) => {
+        for (const r of results) sent.push([runId, r.id, r.outcome]);
+      },
+    });
+    expect(run3.pending()).toBe(3);
+    await run3.flush();
+    expect(sent).toEqual([
+      ['run-1', 'e-000001', 'ok'],
+      ['run-1', 'e-000002', 'declined'],
+      ['run-2', 'e-000001', 'timeout'],
+    ]);
+    await run3.close();
+    expect(replayOutbox(file)).toEqual([]);
+  });
+
+  it("an ack names its run: run 2's ack of e-000001 does not drop run 1's e-000001", () => {
+    const file = tmpFile();
+    createOutbox({ file, intervalMs: 10_000, publish: async () => {} }).close();
+    const lines = [
+      { add: { runId: 'run-1', result: result('e-000001', 'ok') } },
+      { add: { runId: 'run-2', result: result('e-000001', 'error') } },
+      { ack: 'run-2', ids: ['e-000001'] },
+    ];
+    writeFileSync(file, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+    expect(replayOutbox(file)).toEqual([{ runId: 'run-1', result: result('e-000001', 'ok') }]);
   });
 });

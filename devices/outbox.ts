@@ -2,11 +2,28 @@
  * The device-local outbox (DESIGN.md data path step 5): every result is appended to a file before it
  * is published, and marked acknowledged only after the broker's PUBACK (QoS 1), so a result survives
  * a broker outage and a device restart. A SIGKILL loses at most what the OS had not written, and
- * `appendFileSync` leaves that window at one line.
+ * one `writeSync` per line leaves that window at one line (no fsync: a SIGKILL is the outage we
+ * model, not a power cut). The file stays open (an append per result was an open+write+close).
+ *
+ * One file per device, shared by every run it serves, and every record names its run: an `add` carries
+ * the run id with the result and an `ack` the run id with the result ids, so a result is keyed by
+ * (run, event id). Event ids restart at `e-000001` each run (issue 6): keyed by id alone, a replay after
+ * a crash let run 2's result overwrite run 1's unsent one and run 2's ack drop it. A run id per record
+ * (rather than a file per run) keeps one file to compact on open and needs no run known at start; a
+ * result of an older run is still published, under its own run id, and the orchestrator notes it.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
-import type { EventResult } from '../contract/payloads.js';
+import { z } from 'zod';
+import { type EventResult, EventResultSchema } from '../contract/payloads.js';
 
 export interface OutboxEntry {
   runId: string;
@@ -32,22 +49,34 @@ export interface OutboxOptions {
   onError?(err: unknown): void;
 }
 
-type Line = { add: OutboxEntry } | { ack: string[] };
+/** What a line of the file may be; anything else (a line torn by a SIGKILL mid-write) is skipped. */
+const LineSchema = z.union([
+  z.strictObject({
+    add: z.strictObject({ runId: z.string().min(1), result: EventResultSchema }),
+  }),
+  z.strictObject({ ack: z.string().min(1), ids: z.array(z.string()) }),
+]);
 
-/** Replay the file: results added and never acknowledged, in order. Torn last lines are skipped. */
+const keyOf = (runId: string, id: string) => `${runId}\u0000${id}`;
+
+function parseLine(text: string): z.infer<typeof LineSchema> | null {
+  try {
+    const parsed = LineSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null; // a line torn by a SIGKILL mid-write
+  }
+}
+
+/** Replay the file: results added and never acknowledged, in order, keyed by (run, event id). */
 export function replayOutbox(file: string): OutboxEntry[] {
   if (!existsSync(file)) return [];
   const pending = new Map<string, OutboxEntry>();
   for (const text of readFileSync(file, 'utf8').split('\n')) {
-    if (!text) continue;
-    let line: Line;
-    try {
-      line = JSON.parse(text) as Line;
-    } catch {
-      continue; // a line torn by a SIGKILL mid-write
-    }
-    if ('add' in line) pending.set(line.add.result.id, line.add);
-    else if ('ack' in line) for (const id of line.ack) pending.delete(id);
+    const line = text ? parseLine(text) : null;
+    if (!line) continue;
+    if ('add' in line) pending.set(keyOf(line.add.runId, line.add.result.id), line.add);
+    else for (const id of line.ids) pending.delete(keyOf(line.ack, id));
   }
   return [...pending.values()];
 }
@@ -57,6 +86,8 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   const queue: OutboxEntry[] = replayOutbox(opts.file);
   // Compact: the file restarts with just what is still owed.
   writeFileSync(opts.file, queue.map((entry) => `${JSON.stringify({ add: entry })}\n`).join(''));
+  const fd = openSync(opts.file, 'a');
+  const append = (line: object) => writeSync(fd, `${JSON.stringify(line)}\n`);
   const maxBatch = opts.maxBatch ?? 500;
   let inFlight: Promise<void> | null = null;
   let closed = false;
@@ -72,7 +103,10 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         batch.map((entry) => entry.result),
       );
       queue.splice(0, n);
-      appendFileSync(opts.file, `${JSON.stringify({ ack: batch.map((e) => e.result.id) })}\n`);
+      // Closed meanwhile: the ack is not written, so the next outbox sends these again (QoS 1 is
+      // at-least-once anyway; the journal keeps the first result of an event, a repeat is `late`).
+      if (closed) return;
+      append({ ack: runId, ids: batch.map((e) => e.result.id) });
     }
   };
 
@@ -94,7 +128,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     add(runId, result) {
       if (closed) throw new Error('outbox is closed');
       const entry = { runId, result };
-      appendFileSync(opts.file, `${JSON.stringify({ add: entry })}\n`);
+      append({ add: entry });
       queue.push(entry);
     },
     async flush() {
@@ -106,8 +140,10 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     async close() {
       // A publish still waiting for its PUBACK (broker gone) is not awaited: what it carries is on
       // disk and is sent again by the next outbox on this file.
+      if (closed) return;
       closed = true;
       clearInterval(timer);
+      closeSync(fd);
     },
   };
 }

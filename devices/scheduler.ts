@@ -1,26 +1,35 @@
 /**
  * Puts each planned patron into the device's queue at its intended time `at`. Plans arrive seconds
  * ahead over MQTT, so broker jitter never moves a scan; a redelivered plan (QoS 1 is at-least-once)
- * never schedules an event twice.
+ * never schedules an event twice. The run id travels with each event (issue 11: no side map), and
+ * duplicates are keyed by (run, event id): ids restart at `e-000001` every run, and a device host
+ * may serve several runs.
  */
 import type { Clock } from '../contract/clock.js';
 import type { PlanEvent } from '../contract/payloads.js';
 
+/** One planned patron of one run. */
+export interface RunEvent {
+  readonly runId: string;
+  readonly event: PlanEvent;
+}
+
 export interface ArrivalScheduler {
-  schedule(events: readonly PlanEvent[]): number;
+  /** Schedule a plan's events for their run; returns how many were new. */
+  schedule(runId: string, events: readonly PlanEvent[]): number;
   /** Events scheduled but not yet arrived. */
   pending(): number;
   /** Cancel everything not yet arrived and return it. */
-  cancelAll(): PlanEvent[];
+  cancelAll(): RunEvent[];
 }
 
 export function createArrivalScheduler(opts: {
   now: Clock;
-  onArrival(event: PlanEvent, queuedAt: number): void;
+  onArrival(arrival: RunEvent, queuedAt: number): void;
   /** How many event ids to remember for duplicate suppression. */
   memory?: number;
 }): ArrivalScheduler {
-  const timers = new Map<string, { event: PlanEvent; timer: NodeJS.Timeout }>();
+  const timers = new Map<string, { arrival: RunEvent; timer: NodeJS.Timeout }>();
   const seen = new Set<string>();
   const seenOrder: string[] = [];
   const memory = opts.memory ?? 100_000;
@@ -32,11 +41,13 @@ export function createArrivalScheduler(opts: {
   };
 
   return {
-    schedule(events) {
+    schedule(runId, events) {
       let added = 0;
       for (const event of events) {
-        if (seen.has(event.id)) continue;
-        remember(event.id);
+        const key = `${runId}\u0000${event.id}`;
+        if (seen.has(key)) continue;
+        remember(key);
+        const arrival: RunEvent = { runId, event };
         // Node timers have millisecond granularity and may fire a fraction of a millisecond
         // early: a patron never arrives before `at`, so an early timer re-arms for the rest.
         const fire = () => {
@@ -45,23 +56,23 @@ export function createArrivalScheduler(opts: {
             entry.timer = setTimeout(fire, Math.ceil(early));
             return;
           }
-          timers.delete(event.id);
-          opts.onArrival(event, opts.now());
+          timers.delete(key);
+          opts.onArrival(arrival, opts.now());
         };
-        const entry = { event, timer: setTimeout(fire, Math.max(0, event.at - opts.now())) };
-        timers.set(event.id, entry);
+        const entry = { arrival, timer: setTimeout(fire, Math.max(0, event.at - opts.now())) };
+        timers.set(key, entry);
         added++;
       }
       return added;
     },
     pending: () => timers.size,
     cancelAll() {
-      const events = [...timers.values()].map(({ event, timer }) => {
+      const cancelled = [...timers.values()].map(({ arrival, timer }) => {
         clearTimeout(timer);
-        return event;
+        return arrival;
       });
       timers.clear();
-      return events;
+      return cancelled;
     },
   };
 }

@@ -32,7 +32,7 @@ describe('firmware profiles', () => {
     await rm(tmp, { recursive: true, force: true });
   });
 
-  it('lists the seven shipped profiles, all valid', async () => {
+  it('lists the eight shipped profiles, all valid', async () => {
     const list = await listProfiles();
     expect(list.map((p) => p.name)).toEqual([
       'hid-keyboard-qr',
@@ -41,6 +41,7 @@ describe('firmware profiles', () => {
       'pn532-ndef',
       'pn532-uart',
       'rs232-aim-qr',
+      'rs232-stx-etx-qr',
       'usb-cdc-qr',
     ]);
     expect(list.filter((p) => p.transport === 'hid').map((p) => p.name)).toHaveLength(3);
@@ -90,6 +91,30 @@ describe('firmware profiles', () => {
       ]),
     );
     for (const d of err.details) expect(d.startsWith(`${fixture('bad-many')}: `)).toBe(true);
+  });
+
+  it('control-character framing: mnemonics and escapes are bytes; a bad one names file and field', async () => {
+    const good = await loadProfile('rs232-stx-etx-qr');
+    expect(good.transport === 'serial' && good.framing).toMatchObject({
+      prefix: '<STX>',
+      suffix: '<ETX>',
+    });
+    const err = await failure(loadProfile(fixture('bad-control-framing')));
+    expect(err.details).toEqual([
+      `${fixture('bad-control-framing')}: framing.prefix: unknown mnemonic <FOO> (use <STX>, <ETX>, <CR>, … or "\\u003c" for a literal "<")`,
+      expect.stringMatching(/bad-control-framing\.json: framing\.suffix: must be control bytes/),
+    ]);
+    const escaped = validateProfile(
+      { ...good, framing: { kind: 'line', prefix: '\u0001\u001d', aim: false, suffix: '\u0004' } },
+      'inline.json',
+    );
+    expect(escaped.transport === 'serial' && escaped.framing.kind).toBe('line');
+    const notAByte = await failure(
+      Promise.resolve().then(() =>
+        validateProfile({ ...good, framing: { ...good.framing, prefix: '\u20ac' } }, 'euro.json'),
+      ),
+    );
+    expect(notAByte.details).toEqual(['euro.json: framing.prefix: character U+20AC is not a byte']);
   });
 
   it('names the file and the parse error for bad JSON', async () => {

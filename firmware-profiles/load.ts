@@ -6,6 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
+import { formatIssues } from '../contract/zod-issues.js';
 import { findPackageRoot } from './package-root.js';
 import { type FirmwareProfile, FirmwareProfileSchema } from './schema.js';
 
@@ -14,26 +15,10 @@ export function profilesDir(): string {
   return join(findPackageRoot(import.meta.url), 'firmware-profiles');
 }
 
-function fieldPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
-    .join('');
-}
-
 /** One line per problem: `<file>: <field.path>: <reason>`; unknown keys one line each. */
+/** Every problem, one line each, `file: field.path: reason` (unknown keys one line each). */
 export function describeIssues(issues: readonly z.core.$ZodIssue[], file: string): string[] {
-  const lines: string[] = [];
-  for (const issue of issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        lines.push(`${file}: ${fieldPath([...issue.path, key])}: unknown key`);
-      }
-    } else {
-      lines.push(`${file}: ${fieldPath(issue.path)}: ${issue.message}`);
-    }
-  }
-  return lines;
+  return formatIssues(issues, file);
 }
 
 /** Parses untrusted data into a profile, or throws ONE BadConfig error listing every problem. */

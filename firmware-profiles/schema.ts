@@ -7,6 +7,7 @@
  * HID: a HID-POS scanner, or a keyboard wedge typing the code).
  */
 import { z } from 'zod';
+import { LineFramingSchema } from './line-framing.js';
 
 const rate = z.number().min(0).max(1);
 const ms = z.number().finite().min(0);
@@ -22,44 +23,7 @@ export const SerialSettingsSchema = z.strictObject({
 });
 export type SerialSettings = z.infer<typeof SerialSettingsSchema>;
 
-/** Suffix names as scanner configuration guides spell them (Honeywell/Zebra "Suffix" menus). */
-export const LINE_SUFFIXES = ['CRLF', 'CR', 'LF', 'TAB', 'ETX'] as const;
-export type LineSuffix = (typeof LINE_SUFFIXES)[number];
-
-/**
- * An AIM symbology identifier: `]`, a code character, a modifier character
- * (ISO/IEC 15424:2008 §4: e.g. `]Q1` = QR Code model 2, `]d2` = Data Matrix ECC200 with FNC1).
- */
-export const AIM_ID = /^\][A-Za-z][0-9A-Za-z]$/;
-
-export const LineFramingSchema = z
-  .strictObject({
-    kind: z.literal('line'),
-    /** Sent before every code: '' or an AIM id such as `]Q1` (then `aim` must be true). */
-    prefix: z.string().max(16),
-    /** True when the reader transmits an AIM symbology identifier before the data. */
-    aim: z.boolean(),
-    suffix: z.enum(LINE_SUFFIXES),
-  })
-  .superRefine((f, ctx) => {
-    if (f.aim && !AIM_ID.test(f.prefix)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['prefix'],
-        message: 'with aim: true the prefix must be an AIM id like "]Q1"',
-      });
-    }
-    if (!f.aim && AIM_ID.test(f.prefix)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['aim'],
-        message: 'the prefix is an AIM id: set aim: true',
-      });
-    }
-    if (/[^\x20-\x7e]/.test(f.prefix)) {
-      ctx.addIssue({ code: 'custom', path: ['prefix'], message: 'must be printable ASCII' });
-    }
-  });
+export { AIM_ID, LINE_SUFFIXES, LineFramingSchema } from './line-framing.js';
 
 /** The NFC Forum Type 2 tags an NDEF profile models, by user memory (NTAG213/215/216 datasheet §8.5). */
 export const NDEF_TAGS = ['ntag213', 'ntag215', 'ntag216'] as const;

@@ -1,5 +1,7 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGhostPassClient } from './client.js';
 
@@ -122,5 +124,39 @@ describe('GhostPass client classification', () => {
     const r = await c.balance('device_test_1');
     expect(r).toMatchObject({ kind: 'error', code: 'ECONNREFUSED' });
     await c.close();
+  });
+
+  it('a connect that is never answered is a timeout (UND_ERR_CONNECT_TIMEOUT), not an error', async () => {
+    // A loopback listener whose process is stopped: the kernel queues handshakes up to the
+    // backlog, then drops further SYNs (tcp_abort_on_overflow=0), so the client's connect hangs.
+    const listen =
+      "require('net').createServer().listen({ port: 0, host: '127.0.0.1', backlog: 1 }, " +
+      'function () { process.send(this.address().port); });';
+    const listener: ChildProcess = spawn(process.execPath, ['-e', listen], {
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    });
+    const fill: Socket[] = [];
+    try {
+      const [port] = (await once(listener, 'message')) as [number];
+      listener.kill('SIGSTOP');
+      // Fill the accept queue (backlog 1 admits two) while nobody accepts.
+      for (let i = 0; i < 2; i++) {
+        const s = connect(port, '127.0.0.1');
+        fill.push(s);
+        await once(s, 'connect');
+      }
+      const c = createGhostPassClient({
+        baseUrl: `http://127.0.0.1:${port}`,
+        timeoutMs: 10_000,
+        connectTimeoutMs: 300,
+      });
+      const r = await c.balance('device_test_1');
+      expect(r).toMatchObject({ kind: 'timeout', code: 'timeout' });
+      if (r.kind === 'timeout') expect(r.responded - r.sent).toBeLessThan(5000);
+      await c.close();
+    } finally {
+      for (const s of fill) s.destroy();
+      listener.kill('SIGKILL');
+    }
   });
 });

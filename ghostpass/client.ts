@@ -7,6 +7,7 @@ import diagnostics from 'node:diagnostics_channel';
 import { Pool } from 'undici';
 import type { z } from 'zod';
 import type { Method } from '../contract/operations.js';
+import { formatIssues } from '../contract/zod-issues.js';
 import {
   AnyObjectSchema,
   type BalanceOk,
@@ -112,13 +113,21 @@ export interface ClientOptions {
   connections?: number;
   /** Per-request budget for connect + headers + body, in ms (default 10000). */
   timeoutMs?: number;
+  /** The connect phase's own limit (default `timeoutMs`): a SYN nobody answers ends here. */
+  connectTimeoutMs?: number;
 }
 
 /** The app's return URLs for checkout; GhostPass requires a "?" in success_url. */
 const SUCCESS_URL = 'https://ghostfleet.invalid/wallet?funded=1';
 const CANCEL_URL = 'https://ghostfleet.invalid/wallet?cancelled=1';
 
+/**
+ * undici's timeout error codes (undici `lib/core/errors.js`): connecting, waiting for headers and
+ * reading the body are each a phase with its own timer. A patron who waited out any of them was
+ * timed out, not refused (issue 6: `UND_ERR_CONNECT_TIMEOUT` used to count as an error).
+ */
 const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
   'ABORT_ERR',
@@ -161,7 +170,7 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
     keepAliveTimeout: 30_000,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
-    connect: { timeout: timeoutMs },
+    connect: { timeout: opts.connectTimeoutMs ?? timeoutMs },
   });
 
   async function call<T>(
@@ -173,8 +182,12 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
     opts: CallOptions = {},
   ): Promise<ApiResult<T>> {
     const sent = nowMs();
-    // The pool's timeouts are per phase; the signal caps the whole exchange at timeoutMs.
-    let signal = AbortSignal.timeout(opts.timeoutMs ?? timeoutMs);
+    // The pool's timeouts are per phase; a cleared timer caps the whole exchange at timeoutMs (not
+    // AbortSignal.timeout: that one fires, and dispatches an abort event, timeoutMs after every
+    // request, long after the answer came — ~3 % of a device host's CPU at 10x pilot).
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), opts.timeoutMs ?? timeoutMs);
+    let signal: AbortSignal = abort.signal;
     let cleanup = () => {};
     if (opts.timeoutAfterSentMs !== undefined && opts.idempotencyKey !== undefined) {
       const giveUp = new AbortController();
@@ -206,6 +219,7 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
       }
       return { kind: 'error', code, message: errMessage(err), sent, responded };
     } finally {
+      clearTimeout(timer);
       cleanup();
     }
     const responded = nowMs();
@@ -228,10 +242,7 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
     if (status >= 200 && status < 300) {
       const parsed = schema.safeParse(json);
       if (!parsed.success) {
-        const message = parsed.error.issues
-          .slice(0, 3)
-          .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-          .join('; ');
+        const message = formatIssues(parsed.error.issues.slice(0, 3)).join('; ');
         return { kind: 'error', status, code: 'bad_reply', message, sent, responded };
       }
       return { kind: 'ok', status, body: parsed.data, sent, responded };

@@ -1,10 +1,15 @@
 /**
- * The orchestrator's ears: every device's state and result messages, parsed at the boundary, fed
+ * The orchestrator's ears: every device's state, reader and result messages, parsed at the boundary, fed
  * to the registry (who is up) and the ledger (each event's one terminal state). Results of another
  * run (an outbox replaying an earlier run after a crash) are counted and ignored.
  */
 import type { MqttClient } from 'mqtt';
-import { DeviceStateSchema, parsePayload, ResultBatchSchema } from '../contract/payloads.js';
+import {
+  DeviceStateSchema,
+  parsePayload,
+  ReaderReportSchema,
+  ResultBatchSchema,
+} from '../contract/payloads.js';
 import { allDevicesTopic, parseTopic } from '../contract/topics.js';
 import type { EventLedger } from './ledger.js';
 import type { DeviceRegistry } from './registry.js';
@@ -42,6 +47,8 @@ export async function startCollector(opts: {
         const state = parsePayload(DeviceStateSchema, payload, `${id} state`);
         const change = opts.registry.apply(id, state, at);
         if (change !== 'none') opts.hooks.onState?.(id, change, at);
+      } else if (parsed.leaf === 'reader') {
+        opts.registry.reader(id, parsePayload(ReaderReportSchema, payload, `${id} reader`));
       } else if (parsed.leaf === 'result') {
         const batch = parsePayload(ResultBatchSchema, payload, `${id} results`);
         if (batch.runId !== opts.runId) {
@@ -59,7 +66,11 @@ export async function startCollector(opts: {
   };
   opts.mqtt.on('message', onMessage);
   await opts.mqtt.subscribeAsync(
-    [allDevicesTopic(opts.fleet, 'state'), allDevicesTopic(opts.fleet, 'result')],
+    [
+      allDevicesTopic(opts.fleet, 'state'),
+      allDevicesTopic(opts.fleet, 'result'),
+      allDevicesTopic(opts.fleet, 'reader'),
+    ],
     { qos: 1 },
   );
   return { badPayloads: () => badPayloads, otherRuns: () => otherRuns };

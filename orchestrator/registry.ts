@@ -3,7 +3,7 @@
  * clean shutdown, reader outage). Plans go only to devices that are up.
  */
 import type { DeviceKind, Source } from '../contract/operations.js';
-import type { DeviceState } from '../contract/payloads.js';
+import type { DeviceState, ReaderReport } from '../contract/payloads.js';
 
 export interface DeviceStatus {
   id: string;
@@ -19,6 +19,8 @@ export interface DeviceStatus {
   clockOffsetMs?: number;
   births: number;
   lostAt?: number;
+  /** The reader's latest frame counts (device/{id}/reader), when it has a reader. */
+  reader?: ReaderReport;
   offlineReason?: string;
 }
 
@@ -84,6 +86,12 @@ export class DeviceRegistry {
     d.offlineReason = 'lost';
     d.lostAt = now;
     return true;
+  }
+
+  /** Keep a device's latest reader report. */
+  reader(id: string, report: ReaderReport): void {
+    const d = this.#devices.get(id);
+    if (d) d.reader = report;
   }
 
   isUp(id: string): boolean {

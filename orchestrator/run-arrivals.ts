@@ -10,6 +10,7 @@ import { walletRef } from '../ghostpass/target.js';
 import { formatProgress } from './format.js';
 import { createPhysicalPacer, type PhysicalPacer } from './physical-pacing.js';
 import { createPlanner, type Planner } from './planner.js';
+import { createReaderWatch } from './reader-check.js';
 import { enterPhase, type RunContext } from './run-context.js';
 import { inputSource } from './scenario.js';
 
@@ -89,6 +90,7 @@ export async function runArrivals(ctx: RunContext, onRunning?: () => void): Prom
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) onAbort();
 
+  const readerWatch = createReaderWatch();
   await new Promise<void>((resolve) => {
     let lastProgress = now();
     let nextWindow = Number.NEGATIVE_INFINITY;
@@ -103,9 +105,10 @@ export async function runArrivals(ctx: RunContext, onRunning?: () => void): Prom
           if (due.length > 0) ctx.distributor.send(due);
         }
       }
-      if (opts.progress && t - lastProgress >= (opts.progressEveryMs ?? 5000)) {
+      if (t - lastProgress >= (opts.progressEveryMs ?? 5000)) {
         lastProgress = t;
-        opts.progress(progressLine(ctx, t));
+        if (opts.progress) opts.progress(progressLine(ctx, t));
+        for (const warning of readerWatch(ctx.registry.all())) opts.log(`WARNING ${warning}`);
       }
       const stopped = ctx.state.aborted || ctx.state.stoppedAt !== null;
       if (stopped || (planner.done() && t >= planner.endsAt)) {

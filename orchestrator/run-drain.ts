@@ -6,6 +6,7 @@
  */
 import type { ClosedRecord, DeviceFacts } from '../contract/journal.js';
 import type { Planner } from './planner.js';
+import { readerWarning } from './reader-check.js';
 import { updateDevicesUp } from './run-arrivals.js';
 import { enterPhase, type RunContext, waitFor } from './run-context.js';
 
@@ -20,6 +21,7 @@ function deviceFacts(ctx: RunContext): DeviceFacts[] {
     up: d.status === 'online',
     births: d.births,
     clockOffsetMs: d.clockOffsetMs === undefined ? null : Math.round(d.clockOffsetMs * 10) / 10,
+    ...(d.reader ? { readerFrames: { ...d.reader.counts } } : {}),
   }));
 }
 
@@ -40,6 +42,10 @@ function collisionNotes(planner: Planner): string[] {
 
 function closingNotes(ctx: RunContext, planner: Planner): string[] {
   const notes: string[] = [...collisionNotes(planner)];
+  for (const d of ctx.registry.all()) {
+    const w = readerWarning(d);
+    if (w !== null) notes.push(w);
+  }
   if (ctx.state.aborted) notes.push('the run was interrupted before its planned end');
   const { stoppedAt, startAt } = ctx.state;
   if (stoppedAt !== null) {

@@ -20,6 +20,7 @@ import {
   type Source,
 } from '../contract/operations.js';
 import { isValidId } from '../contract/topics.js';
+import { formatIssues } from '../contract/zod-issues.js';
 
 export { formatDuration, parseDuration } from '../contract/duration.js';
 
@@ -205,9 +206,7 @@ export function validateScenario(data: unknown, file: string): Scenario {
   const parsed = ScenarioSchema.safeParse(data);
   if (parsed.success) return parsed.data;
   throw new GhostfleetError(ErrorCodes.BadConfig, `scenario ${file} is invalid`, {
-    details: parsed.error.issues.map(
-      (issue) => `${file}: ${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`,
-    ),
+    details: formatIssues(parsed.error.issues, file),
   });
 }
 

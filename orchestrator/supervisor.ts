@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { type ErrorCode, ErrorCodes, GhostfleetError } from '../contract/errors.js';
 import type { DeviceConfigInput } from '../devices/config.js';
-import type { ChildMessage, ParentMessage } from '../devices/host-ipc.js';
+import { type ChildMessage, type ParentMessage, parseChildMessage } from '../devices/host-ipc.js';
 
 export interface HostInfo {
   readonly hostId: string;
@@ -30,7 +30,7 @@ export interface SupervisorEvents {
 function hostEntry(): { path: string; execArgv: string[] } {
   const fromSource = import.meta.url.endsWith('.ts');
   const path = fileURLToPath(
-    new URL(`../cli/device-host.${fromSource ? 'ts' : 'js'}`, import.meta.url),
+    new URL(`../devices/host-main.${fromSource ? 'ts' : 'js'}`, import.meta.url),
   );
   return { path, execArgv: fromSource ? ['--import', 'tsx'] : [] };
 }
@@ -97,7 +97,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         );
       }, this.#startTimeoutMs);
       child.on('message', (raw: unknown) => {
-        const message = raw as ChildMessage;
+        let message: ChildMessage;
+        try {
+          message = parseChildMessage(raw, hostId);
+        } catch (err) {
+          // A message that does not parse is reported and skipped, like a bad MQTT payload.
+          this.emit('log', hostId, `ignored a bad IPC message: ${(err as Error).message}`);
+          return;
+        }
         if (message.type === 'log') this.emit('log', hostId, message.line);
         else if (message.type === 'started') {
           clearTimeout(timer);

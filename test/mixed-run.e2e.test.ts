@@ -97,5 +97,69 @@ describe.skipIf(missing !== null)(
         await pair.stop();
       }
     }, 180_000);
+
+    it("says loudly when a physical reader's frames do not decode, naming the profile and the bytes", async () => {
+      const pair = new SocatPair(join(dir, 'scanner-x'), join(dir, 'door-2-tty-x'));
+      await pair.start();
+      const demo = await loadScenario('demo');
+      const scenario: Scenario = {
+        ...demo,
+        name: 'mixed-misframed',
+        duration: 12_000,
+        crowd: { ...demo.crowd, wallets: 300, maxInside: 150 },
+        operations: {
+          ...demo.operations,
+          funding: { ...demo.operations.funding, perMinute: 0 },
+          concession: { ...demo.operations.concession, perMinute: 0 },
+        },
+        devices: demo.devices
+          .filter((d) => d.kind === 'entry-scanner')
+          .map((d) => (d.id === 'door-2' ? { ...d, input: 'serial' as const, path: pair.b } : d)),
+      };
+      let scanner: ChildProcess | null = null;
+      const logs: string[] = [];
+      try {
+        const { report } = await runAndJudge({
+          scenario,
+          seed: 12,
+          target: { kind: 'sandbox' },
+          stateDir: join(dir, 'state-x'),
+          fleet: 'mixed-x',
+          log: (l) => logs.push(l),
+          progressEveryMs: 1000,
+          onReady: () => {
+            // The scanner is programmed STX … ETX; door-2 expects the USB-CDC profile's CR LF.
+            scanner = spawn(
+              process.execPath,
+              [
+                '--import',
+                'tsx',
+                'test/fixtures/physical-scanner.ts',
+                pair.a,
+                'rs232-stx-etx-qr',
+                '201',
+                '16',
+                '400',
+              ],
+              { stdio: ['ignore', 'ignore', 'inherit'] },
+            );
+          },
+        });
+        const warning =
+          /door-2: (\d+) frames, \1 malformed: check the reader's prefix\/suffix against profile usb-cdc-qr \(first: \\x02/;
+        expect(
+          logs.some((l) => l.startsWith('WARNING') && warning.test(l)),
+          logs.join('\n'),
+        ).toBe(true);
+        expect(report.notes.some((n) => warning.test(n))).toBe(true);
+        expect(report.operations.entry.bySource.physical.performed).toBe(0);
+        expect(
+          report.devices.find((d) => d.id === 'door-2')?.readerFrames?.malformed ?? 0,
+        ).toBeGreaterThanOrEqual(3);
+      } finally {
+        (scanner as ChildProcess | null)?.kill();
+        await pair.stop();
+      }
+    }, 180_000);
   },
 );

@@ -4,6 +4,7 @@
  * The listing functions are injected: a test passes fake lists (no hardware on CI machines).
  */
 import { ExitCodes } from '../../contract/exit-codes.js';
+import { listSerialPorts } from '../../devices/inputs/native-serial.js';
 import type { CliIo } from '../io.js';
 import { type HidListing, listHidReaders } from './hid-adapter.js';
 import { normalizeUsbId, type SerialPortInfo, suggestSerialProfiles } from './reader-suggest.js';
@@ -12,12 +13,6 @@ import { formatTable } from './table.js';
 export interface ReaderListers {
   listSerial(): Promise<SerialPortInfo[]>;
   listHid(): Promise<HidListing>;
-}
-
-/** serialport's own enumeration; on Linux it runs `udevadm` (apt package `udev`). */
-async function listSerialPorts(): Promise<SerialPortInfo[]> {
-  const { SerialPort } = await import('serialport');
-  return SerialPort.list();
 }
 
 export const defaultReaderListers: ReaderListers = {

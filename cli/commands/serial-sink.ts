@@ -1,10 +1,14 @@
 /**
  * The emulator's output side: a real serial port (a tty, or one end of a socat pty pair) opened
  * with the profile's line settings. A pty ignores the baud rate, so pacing stays the emulator's job
- * (ENVIRONMENT.md: ≈1.04 ms per byte at 9600 8N1). serialport is imported only when used.
+ * (ENVIRONMENT.md: ≈1.04 ms per byte at 9600 8N1). The port comes from devices/inputs/, where
+ * serialport's native binding is loaded only when a port is opened.
  */
-import type { SerialPort } from 'serialport';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
+import {
+  createNativeSerialPort,
+  type NativeSerialPort,
+} from '../../devices/inputs/native-serial.js';
 import type { SerialSettings } from '../../firmware-profiles/schema.js';
 
 export interface ByteSink {
@@ -16,10 +20,8 @@ export interface ByteSink {
 export type OpenSink = (path: string, serial: SerialSettings) => Promise<ByteSink>;
 
 export const openSerialSink: OpenSink = async (path, serial) => {
-  let port: SerialPort;
+  const port: NativeSerialPort = await createNativeSerialPort(path, serial);
   try {
-    const { SerialPort } = await import('serialport');
-    port = new SerialPort({ path, ...serial, autoOpen: false });
     await new Promise<void>((ok, fail) => port.open((err) => (err ? fail(err) : ok())));
   } catch (err) {
     throw new GhostfleetError(

@@ -2,7 +2,7 @@
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
 import { type Credential, isUidHex } from '../framing/credential.js';
-import { SUFFIX_BYTES } from '../framing/line.js';
+import { lineBytes } from '../framing/line.js';
 import { inListPassiveTargetResponse } from '../framing/pn532-frame.js';
 import { encodeHid, garbleHid } from './encode-hid.js';
 import { ndefTap } from './encode-ndef.js';
@@ -51,13 +51,8 @@ export function encodeRead(profile: FirmwareProfile, credential: Credential): En
       `${profile.name} transmits printable ASCII only; cannot send ${JSON.stringify(text.slice(0, 40))}`,
     );
   }
-  return whole(
-    Buffer.concat([
-      Buffer.from(framing.prefix, 'latin1'),
-      Buffer.from(text, 'latin1'),
-      SUFFIX_BYTES[framing.suffix],
-    ]),
-  );
+  const { prefix, suffix } = lineBytes(framing);
+  return whole(Buffer.concat([prefix, Buffer.from(text, 'latin1'), suffix]));
 }
 
 export function encodeCredential(profile: FirmwareProfile, credential: Credential): Buffer {
@@ -81,7 +76,7 @@ export function garble(
   if (profile.transport === 'hid') return garbleHid(profile, frame, rng);
   const out = Buffer.from(frame);
   if (profile.framing.kind === 'line') {
-    const payload = frame.length - SUFFIX_BYTES[profile.framing.suffix].length;
+    const payload = frame.length - lineBytes(profile.framing).suffix.length;
     const i = Math.min(payload - 1, Math.floor(rng() * payload));
     out[i] = out[i]! ^ 0x80;
   } else {

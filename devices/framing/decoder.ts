@@ -47,9 +47,10 @@ export abstract class FrameDecoder extends Transform {
     this.push(frame);
   }
 
-  protected reject(reason: string): void {
+  /** `bytes`: the input that failed, when the decoder can delimit it (a line decoder's line). */
+  protected reject(reason: string, bytes?: Buffer): void {
     this.malformed++;
-    this.emit('malformed', reason);
+    this.emit('malformed', reason, bytes);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {

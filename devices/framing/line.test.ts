@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LineFraming } from '../../firmware-profiles/schema.js';
+import { escapeBytes } from './escape.js';
 import { LineDecoder, MAX_LINE_BYTES } from './line.js';
 import { bytewise, decodeAll } from './test-support.js';
 
@@ -109,5 +110,38 @@ describe('LineDecoder', () => {
       'non-printable byte 0x0a at offset 0',
       'incomplete line at end of input (no CR)',
     ]);
+  });
+
+  it('STX … ETX framing (control-byte prefix and suffix): decodes split anywhere; a CR reader is malformed', async () => {
+    const stx: LineFraming = { kind: 'line', prefix: '<STX>', aim: false, suffix: '<ETX>' };
+    const input = Buffer.from('\x02GP-1\x03\x02GP-2\x03', 'latin1');
+    const lump = await decodeAll(new LineDecoder(stx), [input]);
+    const bytes = await decodeAll(new LineDecoder(stx), bytewise(input));
+    const expected = [
+      { kind: 'text', text: 'GP-1' },
+      { kind: 'text', text: 'GP-2' },
+    ];
+    expect(lump.frames).toEqual(expected);
+    expect(bytes.frames).toEqual(expected);
+    // A reader still sending CR after the code: its line ends at ETX with no STX before the next.
+    const d = new LineDecoder(stx);
+    const shown: string[] = [];
+    d.on('malformed', (_why: string, frame?: Buffer) =>
+      shown.push(escapeBytes(frame ?? Buffer.alloc(0))),
+    );
+    const cr = await decodeAll(d, [Buffer.from('\x02GP-1\x03\rGP-2\x03', 'latin1')]);
+    expect(cr.frames).toEqual([{ kind: 'text', text: 'GP-1' }]);
+    expect(cr.malformed).toEqual(['missing prefix "\\x02"']);
+    expect(shown).toEqual(['\\x0dGP-2\\x03']);
+  });
+
+  it('hands the frame bytes of a malformed line to the malformed event', async () => {
+    const d = new LineDecoder(aim);
+    const frames: string[] = [];
+    d.on('malformed', (_why: string, frame?: Buffer) =>
+      frames.push(escapeBytes(frame ?? Buffer.alloc(0))),
+    );
+    await decodeAll(d, [Buffer.from('\x02W1\x03\r', 'latin1')]);
+    expect(frames).toEqual(['\\x02W1\\x03\\x0d']);
   });
 });

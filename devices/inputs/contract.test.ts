@@ -35,7 +35,7 @@ const SUITE = {
   serial: {
     bytes: 'rs232-aim-qr',
     reopen: 'usb-cdc-qr',
-    roundTrip: ['usb-cdc-qr', 'rs232-aim-qr', 'pn532-uart', 'pn532-ndef'],
+    roundTrip: ['usb-cdc-qr', 'rs232-aim-qr', 'rs232-stx-etx-qr', 'pn532-uart', 'pn532-ndef'],
     dedupe: 'usb-cdc-qr',
     garbage: { profile: 'pn532-uart', reason: 'garbage byte 0x13 outside a frame' },
     unplug: 'rs232-aim-qr',
@@ -67,6 +67,20 @@ function clean(p: FirmwareProfile, decodeMs = 0): FirmwareProfile {
     timing: { ...p.timing, decode: { dist: 'fixed', ms: decodeMs } },
     errors: { noReadRate: 0, duplicateRate: 0, garbleRate: 0 },
   };
+}
+
+/**
+ * The frame's bytes arrived spread over the wire time, not in one lump. That holds only when the
+ * first byte reached the reader on time: the emulator and the reader share this event loop, and
+ * when it is starved (a loaded CI machine) the emulator catches up on its absolute deadlines in
+ * one burst, as a real host reads a UART FIFO it could not service in time. These assertions used
+ * to fail then (spread ≈ 0 ms, or > 150 ms end to end): the pacing itself is tested against an
+ * injected clock in emulator.test.ts ("late timers do not accumulate"), and what always holds here
+ * is asserted unconditionally: never early.
+ */
+function expectSpread(f: ReaderFrame, t0: number, minSpreadMs: number, firstDueMs: number): void {
+  const firstOnTime = f.firstByteAt - t0 <= firstDueMs + 1;
+  if (firstOnTime) expect(f.completeAt - f.firstByteAt).toBeGreaterThan(minSpreadMs);
 }
 
 function nextFrame(reader: Reader, ms = 3000): Promise<ReaderFrame> {
@@ -161,7 +175,7 @@ for (const h of harnesses) {
           // synchronous: a pty may bunch bytes.
           const tapMs = wireMs(p, createEmulator(p).encode(cred).length);
           expect(tapMs).toBeGreaterThan(10);
-          expect(f.completeAt - f.firstByteAt).toBeGreaterThan(tapMs / 2);
+          expectSpread(f, t0, tapMs / 2, 1); // first bytes due at the first 1 ms tick
         }
         expect(reader.counts).toMatchObject({ ok: 1, malformed: 0 });
       });
@@ -178,11 +192,13 @@ for (const h of harnesses) {
         expect(createEmulator(p).encode(cred)).toHaveLength(45);
         const t0 = performance.timeOrigin + performance.now();
         const frame = nextFrame(reader);
-        await createEmulator(p).present(cred, (c) => r.inject(c));
+        const sent = await createEmulator(p).present(cred, (c) => r.inject(c));
         const f = await frame;
-        expect(f.completeAt - t0).toBeGreaterThan(35);
-        expect(f.completeAt - t0).toBeLessThan(150);
-        expect(f.completeAt - f.firstByteAt).toBeGreaterThan(30);
+        // Never early: the last byte's deadline is 46.875 ms after t0 (a Node timer may fire up
+        // to 1 ms early), and the frame completes only once that byte was handed over.
+        expect(f.completeAt - t0).toBeGreaterThan(46.875 - 1);
+        expect(f.completeAt).toBeGreaterThanOrEqual(sent.lastByteAt);
+        expectSpread(f, t0, 30, 1.05); // first byte due after one character time
       });
     }
 
@@ -201,10 +217,10 @@ for (const h of harnesses) {
         await createEmulator(p).present(cred, (c) => r.inject(c));
         const f = await frame;
         expect(f.credential).toEqual(cred);
-        // The Enter key-down is report 33 of 34: complete after ≈ 33 × 8 = 264 ms.
-        expect(f.completeAt - t0).toBeGreaterThan(240);
-        expect(f.completeAt - t0).toBeLessThan(600);
-        expect(f.completeAt - f.firstByteAt).toBeGreaterThan(220);
+        // The Enter key-down is report 33 of 34: never complete before 33 × 8 = 264 ms (less the
+        // 1 ms a timer may fire early).
+        expect(f.completeAt - t0).toBeGreaterThan(33 * 8 - 1);
+        expectSpread(f, t0, 220, 8); // first report due after one 8 ms poll
       });
     }
 
@@ -265,6 +281,11 @@ for (const h of harnesses) {
         await em.present({ kind: 'qr', text: 'before' }, (c) => r.inject(c));
         await first;
         const disconnected = once(reader, 'disconnected');
+        // This used to hang for the socat pty now and then: the kernel wakes the port's poll
+        // before it finishes hanging the pty up, and when the read ran after the hang-up it got
+        // 0 bytes, which serialport's binding re-read for ever without reporting the loss. The
+        // SerialBinding's read now takes 0 bytes as the hang-up (tty-read.ts; tty-read.test.ts
+        // makes the read after the hang-up on purpose).
         await r.unplug?.();
         const [err] = await disconnected;
         expect(err).toBeInstanceOf(Error);

@@ -9,6 +9,8 @@ export type {
   ProfileSuggestion,
 } from './hid-devices.js';
 export { listHidDevices, suggestProfiles } from './hid-devices.js';
+export type { NativeSerialPort, SerialPortListing } from './native-serial.js';
+export { createNativeSerialPort, listSerialPorts } from './native-serial.js';
 export type { HidDeviceInfo, HidDeviceLike, NodeHidLike } from './node-hid-like.js';
 export type { Reader, ReaderCounts, ReaderFrame, ReaderOptions, ReaderSpec } from './reader.js';
 export { createReader, openReader } from './reader.js';

@@ -21,62 +21,21 @@ import type { DecodedFrame } from '../framing/frame.js';
 import { createDecoder } from '../framing/index.js';
 import { isVirtualBinding, type ReaderBinding, type ReaderSource } from './binding.js';
 import { HidBinding } from './hid.js';
-import type { NodeHidLike } from './node-hid-like.js';
+import type {
+  Reader,
+  ReaderCounts,
+  ReaderFrame,
+  ReaderOptions,
+  ReaderSpec,
+} from './reader-types.js';
 import { SerialBinding } from './serial.js';
 import { VirtualHidBinding } from './virtual-hid.js';
 import { VirtualSerialBinding } from './virtual-serial.js';
 
-export interface ReaderFrame {
-  credential: Credential;
-  /** When the frame's first byte arrived from the binding (epoch ms). */
-  firstByteAt: number;
-  /** When its last byte arrived: the frame was complete. */
-  completeAt: number;
-}
+export type * from './reader-types.js';
 
-export interface ReaderCounts {
-  ok: number;
-  malformed: number;
-  duplicate: number;
-  noread: number;
-}
-
-/** Events: 'frame'(ReaderFrame) 'malformed'(reason) 'disconnected'(err) 'reconnected'(). */
-export interface Reader extends EventEmitter {
-  readonly input: string;
-  readonly source: ReaderSource;
-  readonly profile: FirmwareProfile;
-  readonly counts: Readonly<ReaderCounts>;
-  /** Opens the binding; idempotent. */
-  start(): Promise<void>;
-  /**
-   * Virtual inputs only: a patron presents the credential; resolves with the decoded frame (the
-   * same one emitted as 'frame'), re-presenting after a no-read or malformed frame.
-   */
-  present?(credential: Credential): Promise<ReaderFrame>;
-  close(): Promise<void>;
-}
-
-export interface ReaderOptions {
-  rng?: () => number;
-  /** Epoch ms; defaults to a sub-millisecond clock. */
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-  /** How often a lost physical port is retried (default 500 ms). */
-  reconnectMs?: number;
-  /** How long present() waits for the decoded frame after the last byte (default 250 ms). */
-  settleMs?: number;
-  /** Presentations present() makes before giving up (default 5). */
-  maxPresents?: number;
-  /** `hid` input only: the node-hid module or an object shaped like it (default: import it). */
-  hid?: NodeHidLike;
-}
-
-export type ReaderSpec =
-  | { input: 'virtual-serial'; deviceId: string }
-  | { input: 'serial'; path: string }
-  | { input: 'virtual-hid'; deviceId: string }
-  | { input: 'hid'; path: string };
+/** How many bytes of input a reader keeps to show with a malformed frame. */
+export const RECENT_BYTES = 64;
 
 class BindingReader extends EventEmitter implements Reader {
   readonly counts: ReaderCounts = { ok: 0, malformed: 0, duplicate: 0, noread: 0 };
@@ -86,6 +45,8 @@ class BindingReader extends EventEmitter implements Reader {
   private readonly sleep: (ms: number) => Promise<void>;
   /** Arrival time of the first byte of the frame in progress. */
   private frameStart: number | undefined;
+  /** Bytes since the last frame or malformed input ended (bounded). */
+  private recent: Buffer = Buffer.alloc(0);
   private last: { key: string; at: number } | undefined;
   private started: Promise<void> | undefined;
   private closed = false;
@@ -103,7 +64,9 @@ class BindingReader extends EventEmitter implements Reader {
     // synchronous 'frame' event, while the chunk that completed them is being handled.
     this.decoder.resume();
     this.decoder.on('frame', (f: DecodedFrame) => this.onDecoded(f));
-    this.decoder.on('malformed', (reason: string) => this.onMalformed(reason));
+    this.decoder.on('malformed', (reason: string, bytes?: Buffer) =>
+      this.onMalformed(reason, bytes),
+    );
     binding.onData((chunk) => this.onChunk(chunk));
     binding.onClose((err) => void this.onLost(err));
     if (isVirtualBinding(binding)) {
@@ -142,6 +105,8 @@ class BindingReader extends EventEmitter implements Reader {
   private onChunk(chunk: Buffer): void {
     const t = this.now();
     this.frameStart ??= t;
+    const kept = Buffer.concat([this.recent, chunk]);
+    this.recent = kept.length > RECENT_BYTES ? kept.subarray(kept.length - RECENT_BYTES) : kept;
     this.decoder.write(chunk);
     if (this.decoder.buffered === 0) this.frameStart = undefined;
     else this.frameStart ??= t;
@@ -156,6 +121,7 @@ class BindingReader extends EventEmitter implements Reader {
       this.onMalformed(mapped.reason);
       return;
     }
+    this.recent = Buffer.alloc(0);
     const key = credentialKey(mapped.credential);
     // Same code within the profile's window after the accepted read: the reader saw it again,
     // the patron did not re-present. The window is fixed (not sliding), so a patron who really
@@ -177,10 +143,12 @@ class BindingReader extends EventEmitter implements Reader {
     } satisfies ReaderFrame);
   }
 
-  private onMalformed(reason: string): void {
+  private onMalformed(reason: string, bytes?: Buffer): void {
     this.frameStart = undefined;
     this.counts.malformed++;
-    this.emit('malformed', reason);
+    const shown = bytes ?? this.recent;
+    this.recent = Buffer.alloc(0);
+    this.emit('malformed', reason, Buffer.from(shown));
   }
 
   /** A physical port went away: report it, then retry opening until it is back. */

@@ -3,9 +3,10 @@
  * and an unasked-for close (serialport emits 'close' with a DisconnectedError when a read fails,
  * e.g. EIO when a pty's other side goes away) reported once.
  */
-import type { SerialPort, SerialPortMock } from 'serialport';
+import type { SerialPortStream } from '@serialport/stream';
 
-export type AnyPort = SerialPort | SerialPortMock;
+/** A real port and the mock are both a SerialPortStream over a different binding. */
+export type AnyPort = SerialPortStream;
 
 export interface PortCallbacks {
   data: ((chunk: Buffer) => void)[];

@@ -1,15 +1,15 @@
 /**
  * A real serial port: a physical reader on a tty, or one end of a socat pty pair in tests.
- * serialport (and its native binding) is imported only when a port is opened, so a machine
- * without the native module can still run every virtual input (STYLE.md item 2).
+ * serialport's native binding is loaded only when a port is opened (`native-serial.ts`), so a
+ * machine without the native module can still run every virtual input (STYLE.md item 2).
  */
-import type { SerialPort } from 'serialport';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import type { SerialSettings } from '../../firmware-profiles/schema.js';
 import type { ReaderBinding } from './binding.js';
+import { createNativeSerialPort, type NativeSerialPort } from './native-serial.js';
 import { openPort, PortBindingBase } from './serial-port-events.js';
 
-export class SerialBinding extends PortBindingBase<SerialPort> implements ReaderBinding {
+export class SerialBinding extends PortBindingBase<NativeSerialPort> implements ReaderBinding {
   readonly input = 'serial';
   readonly source = 'physical' as const;
 
@@ -21,10 +21,8 @@ export class SerialBinding extends PortBindingBase<SerialPort> implements Reader
   }
 
   async open(): Promise<void> {
-    let port: SerialPort;
+    const port = await createNativeSerialPort(this.path, this.serial);
     try {
-      const { SerialPort } = await import('serialport');
-      port = new SerialPort({ path: this.path, ...this.serial, autoOpen: false });
       await openPort(port);
     } catch (err) {
       throw new GhostfleetError(

@@ -3,20 +3,21 @@
  * The socat harness is a real pty pair — the stand-in for a physical reader on a cable:
  * the test writes the reader's bytes into end A, the binding reads end B.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, constants as fsc } from 'node:fs';
+import { constants as fsc } from 'node:fs';
 import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { requireTransport } from '../../firmware-profiles/load.js';
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
 import type { ReaderBinding } from './binding.js';
 import { FakeNodeHid } from './fake-node-hid.js';
 import { HidBinding } from './hid.js';
 import { SerialBinding } from './serial.js';
+import { hasSocat, SocatPair } from './socat-pair.js';
 import { VirtualHidBinding } from './virtual-hid.js';
 import { VirtualSerialBinding } from './virtual-serial.js';
+
+export { hasSocat, SocatPair };
 
 export interface Rig {
   binding: ReaderBinding;
@@ -51,51 +52,6 @@ export const virtualSerialHarness: Harness = {
     };
   },
 };
-
-export function hasSocat(): boolean {
-  try {
-    execFileSync('socat', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await delay(10);
-  }
-}
-
-export class SocatPair {
-  private child: ChildProcess | undefined;
-  constructor(
-    readonly a: string,
-    readonly b: string,
-  ) {}
-
-  async start(): Promise<void> {
-    const child = spawn(
-      'socat',
-      ['-d', '-d', `pty,raw,echo=0,link=${this.a}`, `pty,raw,echo=0,link=${this.b}`],
-      { stdio: 'ignore' },
-    );
-    this.child = child;
-    await waitFor(() => existsSync(this.a) && existsSync(this.b), 'socat pty links');
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-    await waitFor(() => !existsSync(this.a) && !existsSync(this.b), 'socat to remove its links');
-  }
-}
 
 export const socatHarness: Harness = {
   name: 'serial (socat pty)',

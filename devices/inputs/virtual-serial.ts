@@ -1,22 +1,37 @@
 /**
  * A virtual serial reader: serialport's own mock binding, a full implementation of its binding
  * interface, driven from the "reader side" by the emulator. Bytes take the same path through a
- * SerialPortStream as a real port's. The mock is imported as `SerialPortMock.binding` from
- * 'serialport' (ENVIRONMENT.md: importing '@serialport/binding-mock' directly gives a second
- * copy of its port table and hangs).
+ * SerialPortStream as a real port's.
+ *
+ * No native code loads here (issue 11): the stream comes from `@serialport/stream` and the mock
+ * from `@serialport/binding-mock`, not from `serialport`, whose index loads the native
+ * `@serialport/bindings-cpp` at import. binding-mock ships an ESM and a CJS build, each with its
+ * own port table (ENVIRONMENT.md: mixing them hangs), so it is required as CJS: the very copy
+ * serialport's `SerialPortMock.binding` is (and the one whose types resolve; its ESM build has none).
  */
-import { SerialPortMock } from 'serialport';
+import { createRequire } from 'node:module';
+import { SerialPortStream } from '@serialport/stream';
+import type { SerialPortMock } from 'serialport';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import type { SerialSettings } from '../../firmware-profiles/schema.js';
 import type { VirtualReaderBinding } from './binding.js';
 import { openPort, PortBindingBase } from './serial-port-events.js';
+
+type MockBindingInterface = typeof SerialPortMock.binding;
+type MockPort = Awaited<ReturnType<MockBindingInterface['open']>>;
+
+const MockBinding = (
+  createRequire(import.meta.url)('@serialport/binding-mock') as {
+    MockBinding: MockBindingInterface;
+  }
+).MockBinding;
 
 export function virtualSerialPath(deviceId: string): string {
   return `/dev/ghostfleet/${deviceId}`;
 }
 
 export class VirtualSerialBinding
-  extends PortBindingBase<SerialPortMock>
+  extends PortBindingBase<SerialPortStream<MockBindingInterface>>
   implements VirtualReaderBinding
 {
   readonly input = 'virtual-serial';
@@ -32,12 +47,16 @@ export class VirtualSerialBinding
   }
 
   async open(): Promise<void> {
-    const mock = SerialPortMock.binding;
-    const known = await mock.list();
+    const known = await MockBinding.list();
     if (!known.some((p) => p.path === this.path)) {
-      mock.createPort(this.path, { echo: false, record: false });
+      MockBinding.createPort(this.path, { echo: false, record: false });
     }
-    const port = new SerialPortMock({ path: this.path, ...this.serial, autoOpen: false });
+    const port = new SerialPortStream({
+      binding: MockBinding,
+      path: this.path,
+      ...this.serial,
+      autoOpen: false,
+    });
     try {
       await openPort(port);
     } catch (err) {
@@ -51,7 +70,7 @@ export class VirtualSerialBinding
   }
 
   readerSide(chunk: Buffer): void {
-    const inner = this.port?.port;
+    const inner = this.port?.port as MockPort | undefined;
     if (!inner?.isOpen) {
       throw new GhostfleetError(
         ErrorCodes.ReaderUnavailable,
