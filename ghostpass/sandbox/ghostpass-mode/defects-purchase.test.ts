@@ -34,14 +34,6 @@ async function ledger(r: Rig, w: number) {
   ]);
 }
 
-/** opening + ΣFUND − ΣSPEND (I2's left side) for a wallet. */
-const ledgerBalance = (r: Rig, w: number) =>
-  r.n(
-    `select sum(case when t.type = 'FUND' then t.amount_cents else -t.amount_cents end) as n
-     from transactions t join wallets w on w.id = t.wallet_id where w.wallet_binding_id = $1`,
-    [walletRef(w).binding],
-  );
-
 describe('defect 1: two concurrent debits of one wallet', () => {
   const trigger = (r: Rig) => racing(r, 2, () => Promise.all([r.buy(1), r.buy(1)]));
 
@@ -49,7 +41,7 @@ describe('defect 1: two concurrent debits of one wallet', () => {
     const res = await trigger(gp);
     expect(res.map((x) => x.status)).toEqual([200, 200]);
     expect(await gp.balance(1)).toBe(9200);
-    expect(await ledgerBalance(gp, 1)).toBe(8400);
+    expect(await gp.ledgerBalance(1)).toBe(8400);
     expect(await ledger(gp, 1)).toEqual([
       ['SPEND', 800, 10000, 9200],
       ['SPEND', 800, 10000, 9200],
@@ -60,7 +52,7 @@ describe('defect 1: two concurrent debits of one wallet', () => {
     const res = await trigger(ok);
     expect(res.map((x) => x.status)).toEqual([200, 200]);
     expect(await ok.balance(1)).toBe(8400);
-    expect(await ledgerBalance(ok, 1)).toBe(8400);
+    expect(await ok.ledgerBalance(1)).toBe(8400);
     expect(await ledger(ok, 1)).toEqual([
       ['SPEND', 800, 10000, 9200],
       ['SPEND', 800, 9200, 8400],
@@ -84,7 +76,7 @@ describe('defect 2: a debit overlapping a webhook credit', () => {
     const [buy, hook] = await trigger(ok, 'cs_test_d2_ok');
     expect([buy?.status, hook?.status]).toEqual([200, 200]);
     expect(await ok.balance(2)).toBe(11200);
-    expect(await ledgerBalance(ok, 2)).toBe(11200);
+    expect(await ok.ledgerBalance(2)).toBe(11200);
     expect(
       await ok.n("select count(*) as n from transactions where provider_tx_id = 'cs_test_d2_ok'"),
     ).toBe(1);

@@ -23,6 +23,8 @@ export interface Rig {
   /** One number from SQL (`... as n`). */
   n(sql: string, params?: unknown[]): Promise<number | null>;
   balance(w: number): Promise<number | null>;
+  /** What the ledger says the balance is: ΣFUND − ΣSPEND, opening row included (I2). */
+  ledgerBalance(w: number): Promise<number | null>;
   /** POST JSON with the wallet's fingerprint and any extra headers; status and parsed body. */
   post(path: string, w: number, body: unknown, headers?: Record<string, string>): Promise<Http>;
   scan(
@@ -84,6 +86,12 @@ export async function startRig(
       n('select balance_cents as n from wallets where wallet_binding_id = $1', [
         walletRef(w).binding,
       ]),
+    ledgerBalance: (w) =>
+      n(
+        `select sum(case when t.type = 'FUND' then t.amount_cents else -t.amount_cents end) as n
+         from transactions t join wallets w on w.id = t.wallet_id where w.wallet_binding_id = $1`,
+        [walletRef(w).binding],
+      ),
     post,
     scan: (w, o = {}) => {
       const free = o.venue === 'free' ? sb.ids.zeroFeeVenue : undefined;
