@@ -33,6 +33,8 @@ export const purchase: Handler = async ({ db, headers, body }) => {
   if (fingerprint === undefined) return missingFingerprint;
   const quantity = b['quantity'] ?? 1;
   const tip = b['tip_amount_cents'] ?? 0;
+  // Recorded and echoed, never charged: GhostPass's purchase.ts treats it the same way.
+  const tipPercent = typeof b['tip_percent'] === 'number' ? b['tip_percent'] : 0;
   const method = b['interaction_method'] ?? 'QR';
   if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity < 1) {
     return { status: 400, body: { error: 'quantity must be a whole number >= 1' } };
@@ -95,6 +97,7 @@ export const purchase: Handler = async ({ db, headers, body }) => {
           unit_price_cents: unitPrice,
           subtotal_cents: itemTotal,
           tip_amount_cents: tip,
+          tip_percent: tipPercent,
           interaction_method: method,
         }),
       ],
@@ -111,6 +114,7 @@ export const purchase: Handler = async ({ db, headers, body }) => {
         quantity,
         subtotal_cents: itemTotal,
         tip_amount_cents: tip,
+        tip_percent: tipPercent,
         total_charged_cents: totalCharged,
         platform_fee_cents: platformFee,
         vendor_payout_cents: vendorPayout,
@@ -125,6 +129,7 @@ export const purchase: Handler = async ({ db, headers, body }) => {
         quantity,
         item_total_cents: itemTotal,
         tip_amount_cents: tip,
+        tip_percent: tipPercent,
         platform_fee_cents: platformFee,
         vendor_payout_cents: vendorPayout,
         total_charged_cents: totalCharged,
