@@ -10,7 +10,7 @@ import { createGhostPassClient } from '../client.js';
 import { DEFAULT_TARGET_PROFILE } from '../target.js';
 import { CORS_HEADERS } from './cors.js';
 import { SANDBOX_MODES } from './mode.js';
-import { type Rig, startRig } from './testing/rig.js';
+import { type Rig, startRig } from './testing/test-harness.js';
 
 const P = DEFAULT_TARGET_PROFILE.paths;
 

@@ -3,7 +3,7 @@
  * test): concurrent repeats, entry scans, a key reused for another request, a malformed key.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Rig, startRig } from './testing/rig.js';
+import { type Rig, startRig } from './testing/test-harness.js';
 
 let ok: Rig;
 beforeAll(async () => {

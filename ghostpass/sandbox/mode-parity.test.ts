@@ -2,16 +2,15 @@
  * Same HTTP contract in both modes: the fleet's ordinary traffic (no collision, no bad input)
  * gets the same statuses and bodies from `correct` and `ghostpass` mode, ids and times aside.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Rig, startRig } from './testing/rig.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Rig, useBothModes } from './testing/test-harness.js';
 
+const rigs = useBothModes();
 let gp: Rig;
 let ok: Rig;
-beforeAll(async () => {
-  [gp, ok] = await Promise.all([startRig('ghostpass'), startRig('correct')]);
-});
-afterAll(async () => {
-  await Promise.all([gp?.close(), ok?.close()]);
+beforeAll(() => {
+  gp = rigs.gp();
+  ok = rigs.ok();
 });
 
 /** Ids and clocks differ by nature; everything else must not. */

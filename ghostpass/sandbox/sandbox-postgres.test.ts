@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingPostgres, type PgServer, startPostgres } from '../../test/support/postgres.js';
 import { openPostgres } from './db-postgres.js';
-import { type Rig, racing, startRig } from './testing/rig.js';
+import { type Rig, racing, startRig } from './testing/test-harness.js';
 
 /** Every wallet whose ledger does not chain or does not sum to its balance (I2, I3). */
 async function brokenLedgers(r: Rig): Promise<unknown[]> {

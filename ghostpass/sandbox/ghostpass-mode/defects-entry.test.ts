@@ -3,17 +3,16 @@
  * a real PGlite and shown in the rows by direct SQL; the same trigger in correct mode leaves the
  * rows right. Races are made certain by the wallet-write barrier (testing/db-barrier.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { walletRef } from '../../target.js';
-import { ENTRY_COUNT, type Rig, racing, startRig } from '../testing/rig.js';
+import { ENTRY_COUNT, type Rig, racing, useBothModes } from '../testing/test-harness.js';
 
+const rigs = useBothModes();
 let gp: Rig;
 let ok: Rig;
-beforeAll(async () => {
-  [gp, ok] = await Promise.all([startRig('ghostpass'), startRig('correct')]);
-});
-afterAll(async () => {
-  await Promise.all([gp?.close(), ok?.close()]);
+beforeAll(() => {
+  gp = rigs.gp();
+  ok = rigs.ok();
 });
 
 const entries = (r: Rig, w: number) =>

@@ -4,17 +4,16 @@
  * the rows right. Races are made certain by the wallet-write barrier (testing/db-barrier.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { walletRef } from '../../target.js';
-import { type Rig, racing, startRig } from '../testing/rig.js';
+import { type Rig, racing, useBothModes } from '../testing/test-harness.js';
 
+const rigs = useBothModes();
 let gp: Rig;
 let ok: Rig;
-beforeAll(async () => {
-  [gp, ok] = await Promise.all([startRig('ghostpass'), startRig('correct')]);
-});
-afterAll(async () => {
-  await Promise.all([gp?.close(), ok?.close()]);
+beforeAll(() => {
+  gp = rigs.gp();
+  ok = rigs.ok();
 });
 
 /** The wallet's ledger after its opening row, in write order: [type, amount, before, after]. */

@@ -2,8 +2,9 @@
  * Test support: a sandbox in one mode on a real database (PGlite, or PostgreSQL when `db` is
  * given), the fleet's real client, a wallet-write barrier (db-barrier.ts) and the few calls the
  * defect tests make. Raw `fetch` where a test needs what the client does not send (an
- * Idempotency-Key, a bad interaction_method).
+ * Idempotency-Key, a bad interaction_method). Test-only (tsconfig.build.json leaves it out).
  */
+import { afterAll, beforeAll } from 'vitest';
 import { createGhostPassClient, type GhostPassClient } from '../../client.js';
 import { checkoutCompletedEvent, signStripePayload } from '../../stripe-events.js';
 import { walletRef } from '../../target.js';
@@ -171,4 +172,24 @@ export async function racing<T>(
   } finally {
     rig.barrier.disarm();
   }
+}
+
+/**
+ * Starts a ghostpass-mode and a correct-mode rig for the enclosing test file (beforeAll) and
+ * closes them after it (afterAll); read them through the returned getters inside tests.
+ */
+export function useBothModes(opts: { wallets?: number } = {}): { gp: () => Rig; ok: () => Rig } {
+  let gp: Rig | undefined;
+  let ok: Rig | undefined;
+  beforeAll(async () => {
+    [gp, ok] = await Promise.all([startRig('ghostpass', opts), startRig('correct', opts)]);
+  });
+  afterAll(async () => {
+    await Promise.all([gp?.close(), ok?.close()]);
+  });
+  const get = (r: Rig | undefined) => {
+    if (r === undefined) throw new Error('rigs are not started (use inside a test)');
+    return r;
+  };
+  return { gp: () => get(gp), ok: () => get(ok) };
 }
