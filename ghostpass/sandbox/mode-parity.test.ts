@@ -52,4 +52,26 @@ describe('correct and ghostpass modes answer ordinary traffic alike', () => {
     expect(a).toEqual(b);
     expect(a.map((x) => (x as [number])[0])).toEqual([200, 200, 200, 200, 402, 400, 200, 200, 200]);
   });
+
+  it('the same rows, column for column, where GhostPass writes them (its Stripe FUND row aside)', async () => {
+    // After the traffic above; defect 10 means GhostPass writes no FUND row for the webhook.
+    const rows = async (r: Rig) =>
+      (
+        await r.sb.db.query(
+          `select w.wallet_binding_id as w, t.type, t.amount_cents::int as amount,
+             t.balance_before_cents::int as before, t.balance_after_cents::int as after,
+             t.venue_id is not null as has_venue, t.gateway_id is not null as has_gateway, t.vendor_name, t.gateway_name,
+             t.gateway_type::text as gateway_type, t.interaction_method::text as method,
+             t.platform_fee_cents::int as fee, t.vendor_payout_cents::int as payout,
+             t.entry_number, t.entry_type, t.venue_reentry_fee_cents::int as reentry_fee,
+             t.valid_reentry_scan_fee_cents::int as scan_fee
+           from transactions t join wallets w on w.id = t.wallet_id
+           where coalesce(t.metadata->>'opening', '') <> 'true' and t.provider_tx_id is null
+           order by w.wallet_binding_id, t.timestamp`,
+        )
+      ).rows;
+    const [a, b] = [await rows(gp), await rows(ok)];
+    expect(a).toHaveLength(5);
+    expect(a).toEqual(b);
+  });
 });

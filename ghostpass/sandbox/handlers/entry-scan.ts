@@ -89,8 +89,9 @@ export const entryScan: Handler = async ({ db, headers, body }) => {
     await tx.query(
       `insert into entry_events (id, wallet_id, wallet_binding_id, venue_id, gateway_id, entry_number,
          entry_type, interaction_method, initial_entry_fee_cents, venue_reentry_fee_cents,
-         valid_reentry_scan_fee_cents, total_fees_cents, receipt_id, status)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'APPROVED')`,
+         valid_reentry_scan_fee_cents, total_fees_cents, receipt_id, status, gateway_name,
+         device_fingerprint)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'APPROVED', $14, $15)`,
       [
         entryId,
         wallet.id,
@@ -105,12 +106,15 @@ export const entryScan: Handler = async ({ db, headers, body }) => {
         fees.valid_reentry_scan_fee_cents,
         fees.total_fees_cents,
         receiptId,
+        gateway.name,
+        fingerprint,
       ],
     );
     await tx.query(
       `insert into transactions (wallet_id, type, amount_cents, balance_before_cents, balance_after_cents,
-         gateway_id, venue_id, entry_number, entry_type, metadata)
-       values ($1, 'SPEND', $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
+         gateway_id, venue_id, entry_number, entry_type, metadata, gateway_name, gateway_type,
+         interaction_method, venue_reentry_fee_cents, valid_reentry_scan_fee_cents)
+       values ($1, 'SPEND', $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14)`,
       [
         wallet.id,
         fees.total_fees_cents,
@@ -126,6 +130,11 @@ export const entryScan: Handler = async ({ db, headers, body }) => {
           entry_type: entryType,
           entry_number: entryNumber,
         }),
+        gateway.name,
+        gateway.type,
+        method,
+        fees.venue_reentry_fee_cents,
+        fees.valid_reentry_scan_fee_cents,
       ],
     );
     await setBalance(tx, wallet.id, after, { entry: true });

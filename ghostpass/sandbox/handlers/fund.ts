@@ -31,8 +31,9 @@ export const fund: Handler = async ({ db, headers, body }) => {
     if (wallet === undefined) return walletNotFound;
     const after = wallet.balance_cents + totalCents;
     await tx.query(
-      `insert into transactions (wallet_id, type, amount_cents, balance_before_cents, balance_after_cents, metadata)
-       values ($1, 'FUND', $2, $3, $4, $5::jsonb)`,
+      `insert into transactions (wallet_id, type, amount_cents, balance_before_cents, balance_after_cents,
+         metadata, vendor_name)
+       values ($1, 'FUND', $2, $3, $4, $5::jsonb, 'Wallet Funding')`,
       [
         wallet.id,
         totalCents,

@@ -79,8 +79,9 @@ export const purchase: Handler = async ({ db, headers, body }) => {
     const venueId = String(item['venue_id']);
     const tr = await tx.query<{ id: string }>(
       `insert into transactions (wallet_id, type, amount_cents, balance_before_cents, balance_after_cents,
-         gateway_id, venue_id, platform_fee_cents, vendor_payout_cents, metadata)
-       values ($1, 'SPEND', $2, $3, $4, $5, $6, $7, $8, $9::jsonb) returning id::text as id`,
+         gateway_id, venue_id, platform_fee_cents, vendor_payout_cents, metadata, vendor_name,
+         interaction_method)
+       values ($1, 'SPEND', $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11) returning id::text as id`,
       [
         wallet.id,
         totalCharged,
@@ -100,6 +101,8 @@ export const purchase: Handler = async ({ db, headers, body }) => {
           tip_percent: tipPercent,
           interaction_method: method,
         }),
+        itemName,
+        method,
       ],
     );
     await setBalance(tx, wallet.id, after);

@@ -37,6 +37,14 @@ export const CORRECT_SCHEMA: readonly string[] = [
     provider_tx_id text null,
     entry_number integer null,
     entry_type text null,
+    -- GhostPass's descriptive columns (supabase.sql), filled as its handlers fill them.
+    vendor_name text null,
+    gateway_name text null,
+    gateway_type text null,
+    interaction_method text null check (interaction_method in ('QR', 'NFC')),
+    device_fingerprint text null,
+    venue_reentry_fee_cents bigint null,
+    valid_reentry_scan_fee_cents bigint null,
     metadata jsonb not null default '{}'::jsonb,
     timestamp timestamptz not null default clock_timestamp()
   )`,
@@ -49,6 +57,8 @@ export const CORRECT_SCHEMA: readonly string[] = [
     wallet_binding_id text not null,
     venue_id text not null,
     gateway_id uuid not null,
+    gateway_name text null,
+    device_fingerprint text null,
     entry_number integer not null,
     entry_type text not null check (entry_type in ('initial', 're_entry')),
     interaction_method text not null,
