@@ -51,6 +51,8 @@ describe('applySchema(db, mode)', () => {
       await expect(
         startSandbox({ mode: 'ghostpass', db, webhookSecret: 'whsec_x', wallets: 1 }),
       ).rejects.toMatchObject({ code: ErrorCodes.BadConfig });
+      // Refused before provisioning: nothing was written into the other mode's tables.
+      expect((await db.query('select 1 from wallets')).rows).toHaveLength(0);
     } finally {
       await db.close();
     }

@@ -65,6 +65,15 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const routes = ROUTES[mode];
   const ownDb = opts.db === undefined;
   const db = opts.db ?? (await openPglite());
+  // Checked before provisioning writes anything: the mode must be the tables' mode.
+  const found = await schemaModeOf(db);
+  if (found !== null && found !== mode) {
+    if (ownDb) await db.close();
+    throw new GhostfleetError(
+      ErrorCodes.BadConfig,
+      `sandbox mode ${mode}: the database already holds the ${found} schema; use an empty database`,
+    );
+  }
   const ids = await provision(db, {
     mode,
     wallets: opts.wallets ?? 100,
@@ -72,14 +81,6 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       ? {}
       : { openingBalanceCents: opts.openingBalanceCents }),
   });
-  const found = await schemaModeOf(db);
-  if (found !== mode) {
-    if (ownDb) await db.close();
-    throw new GhostfleetError(
-      ErrorCodes.BadConfig,
-      `sandbox mode ${mode}: the database already holds the ${found ?? 'no'} schema; use an empty database`,
-    );
-  }
   let latencyMs = opts.latencyMs ?? 0;
   let statementLatencyMs = opts.statementLatencyMs ?? 0;
   // Handlers see the decorated handle; provisioning and the returned `db` stay undelayed.
