@@ -19,6 +19,19 @@ export interface TargetIds {
   /** INTERNAL_AREA gateways (concession-1..4). */
   concessionGateways: string[];
   items: TargetItem[];
+  /**
+   * A second venue whose entry config sets every fee to 0 (a free venue), with its own entry
+   * gateway: scans there show GhostPass's `||` fee default (defect 8: 0 becomes 2500 / 25).
+   * The sandbox always provisions it; an HTTP target has it only when its ids name one.
+   */
+  zeroFeeVenue?: ZeroFeeVenue;
+}
+
+export interface ZeroFeeVenue {
+  venueId: string;
+  eventId: string;
+  /** ENTRY_POINT gateways of this venue (the sandbox provisions one, `zero-fee-door-1`). */
+  entryGateways: string[];
 }
 
 export interface TargetProfile {

@@ -31,7 +31,8 @@ function txDb(tx: TxLike): Db {
   return self;
 }
 
-async function wrap<T>(fn: () => Promise<T>): Promise<T> {
+/** Runs a database call; any failure becomes GF_DATABASE (a GhostfleetError passes through). */
+export async function wrap<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {

@@ -118,8 +118,8 @@ export async function creditStripeSession(
   const after = wallet.balance_cents + s.amountCents;
   const inserted = await tx.query<{ id: string }>(
     `insert into transactions (wallet_id, type, amount_cents, balance_before_cents,
-       balance_after_cents, provider_tx_id, metadata)
-     values ($1, 'FUND', $2, $3, $4, $5, $6::jsonb)
+       balance_after_cents, provider_tx_id, metadata, vendor_name, device_fingerprint)
+     values ($1, 'FUND', $2, $3, $4, $5, $6::jsonb, 'Stripe Wallet Funding', $7)
      on conflict (provider_tx_id) where provider_tx_id is not null do nothing
      returning id::text as id`,
     [
@@ -133,6 +133,7 @@ export async function creditStripeSession(
         stripe_payment_intent: s.paymentIntent ?? null,
         device_fingerprint: s.fingerprint ?? null,
       }),
+      s.fingerprint ?? null,
     ],
   );
   if (inserted.rows.length === 0) return { kind: 'duplicate', wallet };

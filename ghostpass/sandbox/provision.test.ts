@@ -102,3 +102,68 @@ describe('provision', () => {
     ).rejects.toThrow();
   });
 });
+
+describe('provision on the ghostpass schema', () => {
+  let gdb: Db;
+  beforeAll(async () => {
+    gdb = await openPglite();
+  });
+  afterAll(async () => {
+    await gdb.close();
+  });
+
+  it('writes the same test data into GhostPass schema (enums, no unique indexes), twice without duplicates', async () => {
+    const a = await provision(gdb, { wallets: 50, mode: 'ghostpass' });
+    const b = await provision(gdb, { wallets: 50, mode: 'ghostpass' });
+    expect(a.venueId).not.toBe(b.venueId);
+    const one = async (sql: string) => Number((await gdb.query<{ n: unknown }>(sql)).rows[0]?.n);
+    expect(await one('select count(*) as n from wallets')).toBe(50);
+    expect(
+      await one("select count(*) as n from transactions where metadata->>'opening' = 'true'"),
+    ).toBe(50);
+    expect(a.entryGateways).toHaveLength(2);
+    expect(a.concessionGateways).toHaveLength(4);
+    expect(
+      await one(
+        "select count(*) as n from gateway_points where type = 'ENTRY_POINT'::gateway_type and status = 'ENABLED'::gateway_status",
+      ),
+    ).toBe(6);
+    expect(
+      await one("select count(*) as n from pg_type where typname = 'interaction_method'"),
+    ).toBe(1);
+    // GhostPass's schema has no unique index on provider_tx_id: a second row goes in.
+    const w = (await gdb.query<{ id: string }>('select id::text as id from wallets limit 1'))
+      .rows[0]?.id;
+    for (let i = 0; i < 2; i++) {
+      await gdb.query(
+        "insert into transactions (wallet_id, type, amount_cents, provider_tx_id) values ($1, 'FUND', 1, 'cs_dup')",
+        [w],
+      );
+    }
+    expect(
+      await one("select count(*) as n from transactions where provider_tx_id = 'cs_dup'"),
+    ).toBe(2);
+  });
+
+  it('the free venue has every fee 0 and one ENABLED entry gateway, in both schemas', async () => {
+    for (const [mode, d] of [
+      ['ghostpass', gdb],
+      ['correct', db],
+    ] as const) {
+      const ids = await provision(d, { wallets: 1, mode });
+      const free = ids.zeroFeeVenue!;
+      const cfg = await d.query<Record<string, unknown>>(
+        'select initial_entry_fee_cents, venue_reentry_fee_cents, valid_reentry_scan_fee_cents from venue_entry_configs where venue_id = $1',
+        [free.venueId],
+      );
+      expect(cfg.rows.map((r) => Object.values(r).map(Number))).toEqual([[0, 0, 0]]);
+      const gw = await d.query<{ venue_id: string; type: string; name: string }>(
+        'select venue_id, type::text as type, name from gateway_points where id::text = $1',
+        [free.entryGateways[0]],
+      );
+      expect(gw.rows).toEqual([
+        { venue_id: free.venueId, type: 'ENTRY_POINT', name: 'zero-fee-door-1' },
+      ]);
+    }
+  });
+});

@@ -1,47 +1,35 @@
 /**
  * The embedded GhostPass double (DESIGN.md "Targets"): GhostPass's HTTP contract over node:http
- * and GhostPass's tables in PGlite (or any `Db`). Correct mode: each operation is one
- * `db.transaction()` with the wallet row locked. The server owns HTTP (routing, 404/405, body
- * size, JSON); one file per handler owns the business rules.
+ * and GhostPass's tables in PGlite or PostgreSQL (any `Db`). Two modes (mode.ts): `correct`
+ * runs each operation as one `db.transaction()` with the wallet row locked; `ghostpass` runs the
+ * real handlers' separate statements (ghostpass-mode/). The server owns HTTP (routing, CORS,
+ * 404/405, body size, JSON, Idempotency-Key); one file per handler owns the business rules.
+ * Every deliberate difference from GhostPass is in ghostpass/sandbox/README.md.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import type { TargetIds } from '../target.js';
-import { DEFAULT_TARGET_PROFILE } from '../target.js';
 import { readBody } from './body.js';
+import { CORS_HEADERS } from './cors.js';
 import { type Db, openPglite } from './db.js';
 import { withStatementLatency } from './db-latency.js';
-import { balance } from './handlers/balance.js';
-import { createCheckoutSession } from './handlers/checkout-session.js';
-import { entryScan } from './handlers/entry-scan.js';
-import { fund } from './handlers/fund.js';
-import { purchase } from './handlers/purchase.js';
-import type { Handler, Reply } from './handlers/types.js';
-import { verifySession } from './handlers/verify-session.js';
-import { webhook } from './handlers/webhook.js';
+import { fingerprintOf, type Reply } from './handlers/types.js';
+import { idempotencyKeyOf, requestHash, withIdempotency } from './idempotency.js';
+import { parseJsonBody } from './json-body.js';
+import type { SandboxMode } from './mode.js';
 import { provision } from './provision.js';
-
-interface Route {
-  method: 'GET' | 'POST';
-  handler: Handler;
-  /** Raw routes get the body unparsed (the webhook signs the exact bytes). */
-  raw?: boolean;
-}
-
-const P = DEFAULT_TARGET_PROFILE.paths;
-const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
-  [P.entryScan, { method: 'POST', handler: entryScan }],
-  [P.purchase, { method: 'POST', handler: purchase }],
-  [P.createCheckoutSession, { method: 'POST', handler: createCheckoutSession }],
-  [P.webhook, { method: 'POST', handler: webhook, raw: true }],
-  [P.verifySession, { method: 'POST', handler: verifySession }],
-  [P.balance, { method: 'GET', handler: balance }],
-  [P.fund, { method: 'POST', handler: fund }],
-]);
+import { ROUTES, type Route } from './routes.js';
+import { schemaModeOf } from './schema.js';
 
 export interface SandboxOptions {
-  /** Database to use; a fresh in-memory PGlite when absent (closed with the sandbox). */
+  /** `correct` (default) or `ghostpass`: GhostPass's real handlers and schema, defects included. */
+  mode?: SandboxMode;
+  /**
+   * Database to use (openPglite() or openPostgres(url)); a fresh in-memory PGlite when absent
+   * (closed with the sandbox). It must be empty or already hold this mode's schema.
+   */
   db?: Db;
   /** Test wallets to provision (default 100). */
   wallets?: number;
@@ -58,9 +46,13 @@ export interface SandboxOptions {
 }
 
 export interface Sandbox {
+  /** The mode that really runs (the schema found in the database agrees with it). */
+  readonly mode: SandboxMode;
   url: string;
   ids: TargetIds;
   db: Db;
+  /** Resolves once no request is being handled (those already answered or abandoned included). */
+  drain(): Promise<void>;
   /** Changes the added per-request latency while running (chaos timelines move it mid-run). */
   setLatencyMs(ms: number): void;
   /** Changes the added per-statement latency while running. */
@@ -69,9 +61,21 @@ export interface Sandbox {
 }
 
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
+  const mode = opts.mode ?? 'correct';
+  const routes = ROUTES[mode];
   const ownDb = opts.db === undefined;
   const db = opts.db ?? (await openPglite());
+  // Checked before provisioning writes anything: the mode must be the tables' mode.
+  const found = await schemaModeOf(db);
+  if (found !== null && found !== mode) {
+    if (ownDb) await db.close();
+    throw new GhostfleetError(
+      ErrorCodes.BadConfig,
+      `sandbox mode ${mode}: the database already holds the ${found} schema; use an empty database`,
+    );
+  }
   const ids = await provision(db, {
+    mode,
     wallets: opts.wallets ?? 100,
     ...(opts.openingBalanceCents === undefined
       ? {}
@@ -93,43 +97,64 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
-    const route = ROUTES.get(path);
+    const route = routes.get(path);
     if (route === undefined) {
       req.resume();
       return send(res, { status: 404, body: { error: 'Not found' } });
     }
+    if (req.method === 'OPTIONS' && route.cors) {
+      req.resume();
+      return send(res, { status: 200, body: undefined, headers: CORS_HEADERS });
+    }
     if (req.method !== route.method) {
       req.resume();
-      return send(res, { status: 405, body: { error: 'Method not allowed' } });
+      return send(res, withCors(route, { status: 405, body: { error: 'Method not allowed' } }));
     }
     const read = await readBody(req);
     if (read.kind === 'too_large')
       return send(res, { status: 413, body: { error: 'Payload too large' } });
     let body: unknown;
     if (!route.raw && route.method === 'POST') {
-      try {
-        body = read.text === '' ? {} : JSON.parse(read.text);
-      } catch {
-        return send(res, { status: 400, body: { error: 'Invalid JSON body' } });
+      const parsed = parseJsonBody(req.headers['content-type'], read.text);
+      if (parsed.kind === 'invalid') {
+        // GhostPass: req.body throws ApiError "Invalid JSON" inside the handler's try → 500.
+        return send(res, {
+          status: 500,
+          body: { error: 'Internal server error', details: `Invalid JSON: ${parsed.reason}` },
+        });
       }
+      body = parsed.body;
     }
     if (latencyMs > 0) await sleep(latencyMs);
-    let reply: Reply;
+    send(res, withCors(route, await answer(req, route, path, read.text, body)));
+  }
+
+  async function answer(
+    req: IncomingMessage,
+    route: Route,
+    path: string,
+    rawBody: string,
+    body: unknown,
+  ): Promise<Reply> {
+    const ctx = { headers: req.headers, rawBody, body, webhookSecret: opts.webhookSecret };
     try {
-      reply = await route.handler({
-        db: handlerDb,
-        headers: req.headers,
-        rawBody: read.text,
-        body,
-        webhookSecret: opts.webhookSecret,
-      });
+      // GhostPass has no idempotency key (defect 4): ghostpass mode ignores the header.
+      const key = mode === 'correct' && route.idempotent ? idempotencyKeyOf(req.headers) : null;
+      if (key === null || key.kind === 'none')
+        return await route.handler({ ...ctx, db: handlerDb });
+      if (key.kind === 'bad') {
+        return { status: 400, body: { error: 'Idempotency-Key must be 1 to 255 characters' } };
+      }
+      const hash = requestHash(path, fingerprintOf(req.headers), rawBody);
+      return await withIdempotency(handlerDb, key.key, hash, (tx) =>
+        route.handler({ ...ctx, db: tx }),
+      );
     } catch (err) {
-      reply = {
+      return {
         status: 500,
         body: { error: 'Internal server error', details: (err as Error).message },
       };
     }
-    send(res, reply);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -143,9 +168,14 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
 
   return {
+    mode,
     url: `http://${host}:${addr.port}`,
     ids,
     db,
+    drain: async () => {
+      // A request abandoned by its client (a timeout) still runs to its end: wait for those too.
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
     setLatencyMs: (ms) => {
       latencyMs = Math.max(0, ms);
     },
@@ -164,10 +194,21 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   };
 }
 
+function withCors(route: Route, reply: Reply): Reply {
+  return route.corsAlways ? { ...reply, headers: { ...CORS_HEADERS, ...reply.headers } } : reply;
+}
+
 function send(res: ServerResponse, reply: Reply): void {
   if (res.headersSent || res.destroyed) return;
+  const extra = reply.headers ?? {};
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, { ...extra, 'content-length': 0 });
+    res.end();
+    return;
+  }
   const payload = JSON.stringify(reply.body);
   res.writeHead(reply.status, {
+    ...extra,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(payload),
   });

@@ -6,6 +6,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { audit, lockWallet, setBalance } from '../ledger.js';
+import {
+  entryApproved,
+  entryFees,
+  entryInsufficient,
+  gatewayNotFound,
+  missingFingerprint,
+  missingScanFields,
+  reentryForbidden,
+  walletNotFound,
+} from './answers.js';
 import { fields, fingerprintOf, type Handler, isMethod, nonEmptyString } from './types.js';
 
 /** GhostPass's defaults when a venue has no config row (scan.ts: 2500 / 0 / 25). */
@@ -19,14 +29,10 @@ export const entryScan: Handler = async ({ db, headers, body }) => {
     !nonEmptyString(b['venue_id']) ||
     !nonEmptyString(b['gateway_id'])
   ) {
-    return {
-      status: 400,
-      body: { error: 'Missing required fields: wallet_binding_id, venue_id, gateway_id' },
-    };
+    return missingScanFields;
   }
   const fingerprint = fingerprintOf(headers);
-  if (fingerprint === undefined)
-    return { status: 400, body: { error: 'Device fingerprint required' } };
+  if (fingerprint === undefined) return missingFingerprint;
   if (!isMethod(method))
     return { status: 400, body: { error: 'interaction_method must be QR or NFC' } };
   const binding = b['wallet_binding_id'];
@@ -35,7 +41,7 @@ export const entryScan: Handler = async ({ db, headers, body }) => {
 
   return db.transaction(async (tx) => {
     const wallet = await lockWallet(tx, { binding, fingerprint });
-    if (wallet === undefined) return { status: 404, body: { error: 'Wallet not found' } };
+    if (wallet === undefined) return walletNotFound;
 
     const gw = await tx.query<{ id: string; name: string; type: string; status: string }>(
       `select id::text as id, name, type, status from gateway_points
@@ -43,7 +49,7 @@ export const entryScan: Handler = async ({ db, headers, body }) => {
       [gatewayId, venueId],
     );
     const gateway = gw.rows[0];
-    if (gateway === undefined) return { status: 404, body: { error: 'Gateway not found' } };
+    if (gateway === undefined) return gatewayNotFound;
     if (gateway.status !== 'ENABLED')
       return { status: 403, body: { success: false, error: 'Gateway is disabled' } };
 
@@ -65,46 +71,16 @@ export const entryScan: Handler = async ({ db, headers, body }) => {
     const entryType = initial ? 'initial' : 're_entry';
     const entryNumber = previous + 1;
 
-    const fees = {
-      initial_entry_fee_cents: initial
-        ? (num(cfg?.['initial_entry_fee_cents']) ?? DEFAULT_FEES.initial)
-        : 0,
-      venue_reentry_fee_cents: initial
-        ? 0
-        : (num(cfg?.['venue_reentry_fee_cents']) ?? DEFAULT_FEES.venueReentry),
-      valid_reentry_scan_fee_cents: initial
-        ? 0
-        : (num(cfg?.['valid_reentry_scan_fee_cents']) ?? DEFAULT_FEES.reentryScan),
-      total_fees_cents: 0,
-    };
-    fees.total_fees_cents =
-      fees.initial_entry_fee_cents +
-      fees.venue_reentry_fee_cents +
-      fees.valid_reentry_scan_fee_cents;
-
+    const fees = entryFees(initial, {
+      initial: num(cfg?.['initial_entry_fee_cents']) ?? DEFAULT_FEES.initial,
+      venueReentry: num(cfg?.['venue_reentry_fee_cents']) ?? DEFAULT_FEES.venueReentry,
+      reentryScan: num(cfg?.['valid_reentry_scan_fee_cents']) ?? DEFAULT_FEES.reentryScan,
+    });
     if (!initial && cfg !== undefined && cfg['re_entry_allowed'] === false) {
-      return {
-        status: 403,
-        body: {
-          success: false,
-          error: 'Re-entry not allowed at this venue',
-          entry_type: entryType,
-          entry_number: entryNumber,
-        },
-      };
+      return reentryForbidden(entryNumber);
     }
     if (wallet.balance_cents < fees.total_fees_cents) {
-      return {
-        status: 402,
-        body: {
-          success: false,
-          error: 'Insufficient balance',
-          entry_type: entryType,
-          entry_number: entryNumber,
-          required_cents: fees.total_fees_cents,
-          current_balance_cents: wallet.balance_cents,
-        },
-      };
+      return entryInsufficient(initial, entryNumber, fees.total_fees_cents, wallet.balance_cents);
     }
 
     const after = wallet.balance_cents - fees.total_fees_cents;
@@ -113,8 +89,9 @@ export const entryScan: Handler = async ({ db, headers, body }) => {
     await tx.query(
       `insert into entry_events (id, wallet_id, wallet_binding_id, venue_id, gateway_id, entry_number,
          entry_type, interaction_method, initial_entry_fee_cents, venue_reentry_fee_cents,
-         valid_reentry_scan_fee_cents, total_fees_cents, receipt_id, status)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'APPROVED')`,
+         valid_reentry_scan_fee_cents, total_fees_cents, receipt_id, status, gateway_name,
+         device_fingerprint)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'APPROVED', $14, $15)`,
       [
         entryId,
         wallet.id,
@@ -129,12 +106,15 @@ export const entryScan: Handler = async ({ db, headers, body }) => {
         fees.valid_reentry_scan_fee_cents,
         fees.total_fees_cents,
         receiptId,
+        gateway.name,
+        fingerprint,
       ],
     );
     await tx.query(
       `insert into transactions (wallet_id, type, amount_cents, balance_before_cents, balance_after_cents,
-         gateway_id, venue_id, entry_number, entry_type, metadata)
-       values ($1, 'SPEND', $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
+         gateway_id, venue_id, entry_number, entry_type, metadata, gateway_name, gateway_type,
+         interaction_method, venue_reentry_fee_cents, valid_reentry_scan_fee_cents)
+       values ($1, 'SPEND', $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14)`,
       [
         wallet.id,
         fees.total_fees_cents,
@@ -150,6 +130,11 @@ export const entryScan: Handler = async ({ db, headers, body }) => {
           entry_type: entryType,
           entry_number: entryNumber,
         }),
+        gateway.name,
+        gateway.type,
+        method,
+        fees.venue_reentry_fee_cents,
+        fees.valid_reentry_scan_fee_cents,
       ],
     );
     await setBalance(tx, wallet.id, after, { entry: true });
@@ -169,19 +154,14 @@ export const entryScan: Handler = async ({ db, headers, body }) => {
         interaction_method: method,
       },
     });
-    return {
-      status: 200,
-      body: {
-        success: true,
-        entry_type: entryType,
-        entry_number: entryNumber,
-        fees,
-        balance_before_cents: wallet.balance_cents,
-        balance_after_cents: after,
-        receipt_id: receiptId,
-        gateway_name: gateway.name,
-        message: `${initial ? 'Entry' : 'Re-entry'} approved`,
-      },
-    };
+    return entryApproved({
+      initial,
+      entryNumber,
+      fees,
+      before: wallet.balance_cents,
+      after,
+      receiptId,
+      gatewayName: gateway.name,
+    });
   });
 };

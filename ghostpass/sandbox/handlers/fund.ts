@@ -5,14 +5,14 @@
  * and an unknown fingerprint is 404 instead of a new wallet.
  */
 import { audit, lockWallet, setBalance } from '../ledger.js';
+import { funded, missingFingerprint, sourcesRequired, walletNotFound } from './answers.js';
 import { fields, fingerprintOf, type Handler } from './types.js';
 
 export const fund: Handler = async ({ db, headers, body }) => {
   const fingerprint = fingerprintOf(headers);
-  if (fingerprint === undefined)
-    return { status: 400, body: { error: 'Device fingerprint required' } };
+  if (fingerprint === undefined) return missingFingerprint;
   const sources = fields(body)['sources'];
-  if (!Array.isArray(sources)) return { status: 400, body: { error: 'sources array required' } };
+  if (!Array.isArray(sources)) return sourcesRequired;
   let totalCents = 0;
   for (const s of sources) {
     const amount = fields(s)['amount'];
@@ -28,11 +28,12 @@ export const fund: Handler = async ({ db, headers, body }) => {
 
   return db.transaction(async (tx) => {
     const wallet = await lockWallet(tx, { fingerprint });
-    if (wallet === undefined) return { status: 404, body: { error: 'Wallet not found' } };
+    if (wallet === undefined) return walletNotFound;
     const after = wallet.balance_cents + totalCents;
     await tx.query(
-      `insert into transactions (wallet_id, type, amount_cents, balance_before_cents, balance_after_cents, metadata)
-       values ($1, 'FUND', $2, $3, $4, $5::jsonb)`,
+      `insert into transactions (wallet_id, type, amount_cents, balance_before_cents, balance_after_cents,
+         metadata, vendor_name)
+       values ($1, 'FUND', $2, $3, $4, $5::jsonb, 'Wallet Funding')`,
       [
         wallet.id,
         totalCents,
@@ -49,14 +50,6 @@ export const fund: Handler = async ({ db, headers, body }) => {
       userId: wallet.user_id,
       metadata: { amount_cents: totalCents, wallet_binding_id: wallet.wallet_binding_id },
     });
-    return {
-      status: 200,
-      body: {
-        status: 'success',
-        amount_funded_cents: totalCents,
-        new_balance_cents: after,
-        wallet_binding_id: wallet.wallet_binding_id,
-      },
-    };
+    return funded(totalCents, after, wallet.wallet_binding_id);
   });
 };

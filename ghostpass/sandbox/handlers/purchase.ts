@@ -6,6 +6,16 @@
  * the gateway must exist.
  */
 import { audit, lockWallet, setBalance } from '../ledger.js';
+import {
+  gatewayNotFound,
+  itemNotAvailable,
+  itemNotFound,
+  missingFingerprint,
+  missingPurchaseFields,
+  purchaseApproved,
+  purchaseInsufficient,
+  walletNotFound,
+} from './answers.js';
 import { fields, fingerprintOf, type Handler, isMethod, nonEmptyString } from './types.js';
 
 const PLATFORM_FEE_PERCENTAGE = 2.5;
@@ -17,16 +27,14 @@ export const purchase: Handler = async ({ db, headers, body }) => {
     !nonEmptyString(b['item_id']) ||
     !nonEmptyString(b['gateway_id'])
   ) {
-    return {
-      status: 400,
-      body: { error: 'Missing required fields: wallet_binding_id, item_id, gateway_id' },
-    };
+    return missingPurchaseFields;
   }
   const fingerprint = fingerprintOf(headers);
-  if (fingerprint === undefined)
-    return { status: 400, body: { error: 'Device fingerprint required' } };
+  if (fingerprint === undefined) return missingFingerprint;
   const quantity = b['quantity'] ?? 1;
   const tip = b['tip_amount_cents'] ?? 0;
+  // Recorded and echoed, never charged: GhostPass's purchase.ts treats it the same way.
+  const tipPercent = typeof b['tip_percent'] === 'number' ? b['tip_percent'] : 0;
   const method = b['interaction_method'] ?? 'QR';
   if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity < 1) {
     return { status: 400, body: { error: 'quantity must be a whole number >= 1' } };
@@ -46,17 +54,17 @@ export const purchase: Handler = async ({ db, headers, body }) => {
       [itemId],
     );
     const item = itemRes.rows[0];
-    if (item === undefined) return { status: 404, body: { error: 'Item not found' } };
-    if (item['available'] !== true) return { status: 400, body: { error: 'Item not available' } };
+    if (item === undefined) return itemNotFound;
+    if (item['available'] !== true) return itemNotAvailable;
     const gw = await tx.query<{ id: string }>(
       'select id::text as id from gateway_points where id::text = $1',
       [gatewayId],
     );
     const gateway = gw.rows[0];
-    if (gateway === undefined) return { status: 404, body: { error: 'Gateway not found' } };
+    if (gateway === undefined) return gatewayNotFound;
 
     const wallet = await lockWallet(tx, { binding, fingerprint });
-    if (wallet === undefined) return { status: 404, body: { error: 'Wallet not found' } };
+    if (wallet === undefined) return walletNotFound;
 
     const itemName = String(item['name']);
     const unitPrice = Number(item['price_cents']);
@@ -65,22 +73,15 @@ export const purchase: Handler = async ({ db, headers, body }) => {
     const vendorPayout = itemTotal - platformFee;
     const totalCharged = itemTotal + tip;
     if (wallet.balance_cents < totalCharged) {
-      return {
-        status: 402,
-        body: {
-          success: false,
-          error: 'Insufficient balance',
-          required_cents: totalCharged,
-          current_balance_cents: wallet.balance_cents,
-        },
-      };
+      return purchaseInsufficient(totalCharged, wallet.balance_cents);
     }
     const after = wallet.balance_cents - totalCharged;
     const venueId = String(item['venue_id']);
     const tr = await tx.query<{ id: string }>(
       `insert into transactions (wallet_id, type, amount_cents, balance_before_cents, balance_after_cents,
-         gateway_id, venue_id, platform_fee_cents, vendor_payout_cents, metadata)
-       values ($1, 'SPEND', $2, $3, $4, $5, $6, $7, $8, $9::jsonb) returning id::text as id`,
+         gateway_id, venue_id, platform_fee_cents, vendor_payout_cents, metadata, vendor_name,
+         interaction_method)
+       values ($1, 'SPEND', $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11) returning id::text as id`,
       [
         wallet.id,
         totalCharged,
@@ -97,8 +98,11 @@ export const purchase: Handler = async ({ db, headers, body }) => {
           unit_price_cents: unitPrice,
           subtotal_cents: itemTotal,
           tip_amount_cents: tip,
+          tip_percent: tipPercent,
           interaction_method: method,
         }),
+        itemName,
+        method,
       ],
     );
     await setBalance(tx, wallet.id, after);
@@ -113,6 +117,7 @@ export const purchase: Handler = async ({ db, headers, body }) => {
         quantity,
         subtotal_cents: itemTotal,
         tip_amount_cents: tip,
+        tip_percent: tipPercent,
         total_charged_cents: totalCharged,
         platform_fee_cents: platformFee,
         vendor_payout_cents: vendorPayout,
@@ -121,26 +126,18 @@ export const purchase: Handler = async ({ db, headers, body }) => {
         interaction_method: method,
       },
     });
-    return {
-      status: 200,
-      body: {
-        success: true,
-        message: 'Purchase successful',
-        transaction: {
-          item_name: itemName,
-          quantity,
-          item_total_cents: itemTotal,
-          tip_amount_cents: tip,
-          platform_fee_cents: platformFee,
-          vendor_payout_cents: vendorPayout,
-          total_charged_cents: totalCharged,
-        },
-        wallet: {
-          balance_before_cents: wallet.balance_cents,
-          balance_after_cents: after,
-          wallet_binding_id: binding,
-        },
+    return purchaseApproved(
+      {
+        item_name: itemName,
+        quantity,
+        item_total_cents: itemTotal,
+        tip_amount_cents: tip,
+        tip_percent: tipPercent,
+        platform_fee_cents: platformFee,
+        vendor_payout_cents: vendorPayout,
+        total_charged_cents: totalCharged,
       },
-    };
+      { before: wallet.balance_cents, after, binding },
+    );
   });
 };

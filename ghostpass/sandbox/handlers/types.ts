@@ -14,7 +14,10 @@ export interface HandlerContext {
 
 export interface Reply {
   status: number;
+  /** Sent as JSON; undefined sends no body (an OPTIONS answer). */
   body: unknown;
+  /** Extra response headers (CORS, Idempotent-Replayed). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export type Handler = (ctx: HandlerContext) => Promise<Reply>;

@@ -6,11 +6,12 @@
  * is 404 here (real GhostPass would answer 500 from Stripe's retrieve).
  */
 import { audit, creditStripeSession } from '../ledger.js';
+import { alreadyCredited, credited, sessionIdRequired, walletNotFound } from './answers.js';
 import { fields, type Handler, nonEmptyString } from './types.js';
 
 export const verifySession: Handler = async ({ db, body }) => {
   const sessionId = fields(body)['session_id'];
-  if (!nonEmptyString(sessionId)) return { status: 400, body: { error: 'session_id required' } };
+  if (!nonEmptyString(sessionId)) return sessionIdRequired;
   return db.transaction(async (tx) => {
     const res = await tx.query<Record<string, unknown>>(
       'select amount_cents, wallet_binding_id, device_fingerprint from sandbox_checkout_sessions where id = $1',
@@ -27,19 +28,8 @@ export const verifySession: Handler = async ({ db, body }) => {
       source: 'stripe_verify_session',
       ...(typeof fp === 'string' ? { fingerprint: fp } : {}),
     });
-    if (r.kind === 'unknown_wallet') return { status: 404, body: { error: 'Wallet not found' } };
-    if (r.kind === 'duplicate') {
-      const bal = r.wallet.balance_cents;
-      return {
-        status: 200,
-        body: {
-          status: 'already_credited',
-          credited: false,
-          balance_cents: bal,
-          balance_dollars: bal / 100,
-        },
-      };
-    }
+    if (r.kind === 'unknown_wallet') return walletNotFound;
+    if (r.kind === 'duplicate') return alreadyCredited(r.wallet.balance_cents);
     await audit(tx, {
       action: 'WALLET_FUND_STRIPE',
       resourceType: 'stripe_session',
@@ -52,16 +42,6 @@ export const verifySession: Handler = async ({ db, body }) => {
         source: 'stripe_verify_session',
       },
     });
-    const bal = r.balanceAfterCents;
-    return {
-      status: 200,
-      body: {
-        status: 'credited',
-        credited: true,
-        amount_cents: amount,
-        balance_cents: bal,
-        balance_dollars: bal / 100,
-      },
-    };
+    return credited(amount, r.balanceAfterCents);
   });
 };

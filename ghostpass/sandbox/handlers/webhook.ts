@@ -1,9 +1,12 @@
 /**
  * POST /api/stripe/webhook, correct mode. As ghost-pass/api/stripe/webhook.ts: verify
  * `Stripe-Signature` over the raw body (400 otherwise), credit `checkout.session.completed`
- * wallet funding, answer 200 `{received:true}`, also for an unknown wallet (as GhostPass does,
- * defect 6), but here that case leaves an audit row `webhook_unknown_wallet` so the lost money
- * is visible. Crediting is exactly-once on `provider_tx_id` (defect 5).
+ * wallet funding, answer 200 `{received:true}`. Crediting is exactly-once on `provider_tx_id`
+ * (defect 5). An unknown wallet is 404 here (GhostPass answers 200 and the paid money is lost,
+ * defect 6): Stripe retries any non-2xx delivery (with backoff, for up to three days), so a
+ * wallet that appears later still gets its money, and each attempt leaves an audit row
+ * `webhook_unknown_wallet`. A session with no binding or amount stays 200 + audit row
+ * `webhook_bad_session`: no retry can fix it.
  */
 import { z } from 'zod';
 import { verifyStripePayload } from '../../stripe-events.js';
@@ -51,7 +54,7 @@ export const webhook: Handler = async ({ db, headers, rawBody, webhookSecret }) 
   if (meta.type !== undefined && meta.type !== 'wallet_funding')
     return { status: 200, body: { received: true } };
 
-  await db.transaction(async (tx) => {
+  const outcome = await db.transaction(async (tx): Promise<'ok' | 'unknown_wallet'> => {
     const amount = session.amount_total ?? 0;
     const binding = meta.wallet_binding_id;
     const detail = {
@@ -67,7 +70,7 @@ export const webhook: Handler = async ({ db, headers, rawBody, webhookSecret }) 
         resourceId: session.id,
         metadata: detail,
       });
-      return;
+      return 'ok';
     }
     const r = await creditStripeSession(tx, {
       sessionId: session.id,
@@ -90,6 +93,10 @@ export const webhook: Handler = async ({ db, headers, rawBody, webhookSecret }) 
       userId: r.kind === 'unknown_wallet' ? null : r.wallet.user_id,
       metadata: { ...detail, source: 'stripe_webhook' },
     });
+    return r.kind === 'unknown_wallet' ? 'unknown_wallet' : 'ok';
   });
+  if (outcome === 'unknown_wallet') {
+    return { status: 404, body: { received: false, error: 'Wallet not found' } };
+  }
   return { status: 200, body: { received: true } };
 };
