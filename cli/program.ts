@@ -84,6 +84,14 @@ export function buildProgram(
     )
     .option('--allow-production', 'allow a target whose host looks like production')
     .option(
+      '--sandbox-mode <mode>',
+      "the sandbox's behaviour: correct (default: locks, unique constraints, idempotent webhooks) or ghostpass (the real handlers' races and defects)",
+    )
+    .option(
+      '--sandbox-db <url|dir>',
+      "the sandbox's database: in-memory PGlite by default, a PGlite directory, or postgres://… (real row locks; also monitored)",
+    )
+    .option(
       '--device <binding>',
       'bind a device to a reader, repeatable: door-2=serial:/dev/ttyACM0,profile=usb-cdc-qr',
       (value: string, previous: string[] = []) => [...previous, value],
@@ -154,6 +162,11 @@ export function buildProgram(
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--wallets <n>', 'test wallets to provision', '5000')
     .option('--env-out <file>', 'where to write the env file (mode 0600)', '.env.test')
+    .option('--mode <mode>', "correct (default) or ghostpass (the real handlers' defects)")
+    .option(
+      '--db <url|dir>',
+      'its database: in-memory PGlite by default, a PGlite directory, or postgres://…',
+    )
     .addHelpText(
       'after',
       '\nExample:\n  ghostfleet sandbox --port 8787 &\n  ghostfleet run --target http://127.0.0.1:8787 --env-file .env.test',

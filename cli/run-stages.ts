@@ -34,7 +34,10 @@ async function databaseFor(
   target: RunningTarget,
   dbUrl: string | undefined,
 ): Promise<{ database: DatabaseCheck; close(): Promise<void> } | { noDatabaseReason: string }> {
-  const venueIds = [target.ids.venueId];
+  const venueIds = [
+    target.ids.venueId,
+    ...(target.ids.zeroFeeVenue ? [target.ids.zeroFeeVenue.venueId] : []),
+  ];
   if (target.db) {
     return { database: { backend: sandboxBackend(target.db), venueIds }, close: async () => {} };
   }

@@ -15,6 +15,8 @@ import { PILOT_ITEMS, type TargetIds, type TargetItem } from './target.js';
  *   case (BEER, COCKTAIL, SODA, HOT_DOG, NACHOS, BURGER). Pilot items take their pilot price;
  *   any other name needs TEST_ITEM_<NAME>_PRICE_CENTS.
  * - STRIPE_WEBHOOK_SECRET (optional): lets the fleet sign webhook deliveries itself.
+ * - TEST_ZERO_FEE_VENUE_ID, TEST_ZERO_FEE_GATEWAY_ID, TEST_ZERO_FEE_EVENT_ID (optional): a second
+ *   test venue whose entry fees are configured as 0 (the `zero-fee-venue` collision).
  */
 export const REQUIRED_ENV_VARIABLES = [
   'API_BASE_URL',
@@ -169,9 +171,27 @@ export function targetFromEnv(vars: Record<string, string>): {
     );
   }
   const secret = vars['STRIPE_WEBHOOK_SECRET']?.trim();
+  // Optional: a second test venue whose entry fees are configured as 0 (collision zero-fee-venue).
+  const freeVenue = vars['TEST_ZERO_FEE_VENUE_ID']?.trim();
+  const freeGateway = vars['TEST_ZERO_FEE_GATEWAY_ID']?.trim();
+  const zeroFeeVenue =
+    freeVenue && freeGateway
+      ? {
+          venueId: freeVenue,
+          eventId: vars['TEST_ZERO_FEE_EVENT_ID']?.trim() || eventId,
+          entryGateways: [freeGateway],
+        }
+      : undefined;
   return {
     baseUrl: baseUrl.replace(/\/+$/, ''),
-    ids: { venueId, eventId, entryGateways, concessionGateways, items },
+    ids: {
+      venueId,
+      eventId,
+      entryGateways,
+      concessionGateways,
+      items,
+      ...(zeroFeeVenue ? { zeroFeeVenue } : {}),
+    },
     ...(secret ? { webhookSecret: secret } : {}),
   };
 }

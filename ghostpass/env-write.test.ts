@@ -15,6 +15,7 @@ describe('formatEnvFile', () => {
           { id: 'i-beer', name: 'Beer', priceCents: 800 },
           { id: 'i-dog', name: 'Hot Dog', priceCents: 600 },
         ],
+        zeroFeeVenue: { venueId: 'venue_free', eventId: 'event_free', entryGateways: ['gz'] },
       },
       webhookSecret: 'whsec_abc',
     };

@@ -40,6 +40,12 @@ export function formatEnvFile(t: EnvTarget, comment?: string): string {
     put(`TEST_ITEM_${itemKey(item.name)}_ID`, item.id);
     put(`TEST_ITEM_${itemKey(item.name)}_PRICE_CENTS`, String(item.priceCents));
   }
+  const free = t.ids.zeroFeeVenue;
+  if (free) {
+    put('TEST_ZERO_FEE_VENUE_ID', free.venueId);
+    put('TEST_ZERO_FEE_EVENT_ID', free.eventId);
+    put('TEST_ZERO_FEE_GATEWAY_ID', free.entryGateways[0]);
+  }
   put('STRIPE_WEBHOOK_SECRET', t.webhookSecret);
   put('SUPABASE_URL', t.supabase?.url);
   put('SUPABASE_SERVICE_KEY', t.supabase?.serviceKey);

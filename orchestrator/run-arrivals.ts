@@ -75,6 +75,14 @@ export async function runArrivals(ctx: RunContext, onRunning?: () => void): Prom
     startAt: ctx.state.startAt,
     items: ctx.target.ids.items,
     walletRef,
+    ...(ctx.target.ids.zeroFeeVenue?.entryGateways[0]
+      ? {
+          zeroFeeVenue: {
+            venueId: ctx.target.ids.zeroFeeVenue.venueId,
+            gatewayId: ctx.target.ids.zeroFeeVenue.entryGateways[0],
+          },
+        }
+      : {}),
     devices: scenario.devices
       .filter((d) => inputSource(d.input) === 'virtual')
       .map(({ id, kind }) => ({ id, kind })),

@@ -100,7 +100,10 @@ function openBooks(b: Backbone, cleanups: Cleanups): Books {
     seed: opts.seed,
     createdAt: now(),
     plan: runPlanOf(scenario),
-    venues: [b.target.ids.venueId],
+    venues: [
+      b.target.ids.venueId,
+      ...(b.target.ids.zeroFeeVenue ? [b.target.ids.zeroFeeVenue.venueId] : []),
+    ],
   });
   const registry = new DeviceRegistry();
   for (const d of scenario.devices) {

@@ -5,12 +5,21 @@
 import { randomBytes } from 'node:crypto';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
 import type { Db } from '../ghostpass/sandbox/db.js';
-import { startSandbox } from '../ghostpass/sandbox/server.js';
+import type { SandboxMode } from '../ghostpass/sandbox/mode.js';
+import { openSandboxDb } from '../ghostpass/sandbox/open-db.js';
+import { type Sandbox, startSandbox } from '../ghostpass/sandbox/server.js';
 import type { FleetTarget } from './device-configs.js';
 import type { Scenario } from './scenario.js';
 
 export type TargetSpec =
-  | { kind: 'sandbox'; latencyMs?: number }
+  | {
+      kind: 'sandbox';
+      latencyMs?: number;
+      /** `correct` (default) or `ghostpass` (the real handlers' defects; ghostpass/sandbox/README.md). */
+      mode?: SandboxMode;
+      /** Its database: in-memory PGlite by default, a directory, or a postgres:// URL. */
+      db?: string;
+    }
   | { kind: 'http'; baseUrl: string; ids: FleetTarget['ids']; webhookSecret?: string };
 
 export interface RunningTarget extends FleetTarget {
@@ -19,6 +28,8 @@ export interface RunningTarget extends FleetTarget {
   readonly mode?: string;
   /** The embedded sandbox's database, open until `close()`: validation reads it. */
   readonly db?: Db;
+  /** The embedded sandbox itself (its fault knobs: chaos timelines move them mid-run). */
+  readonly sandbox?: Sandbox;
   close(): Promise<void>;
 }
 
@@ -51,19 +62,33 @@ export async function openTarget(spec: TargetSpec, scenario: Scenario): Promise<
   // The sandbox's webhook secret is made for this run and lives only in memory and in the
   // wallet-app's IPC config.
   const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
-  const sandbox = await startSandbox({
-    wallets: scenario.crowd.wallets,
-    openingBalanceCents: scenario.crowd.openingBalanceCents,
-    webhookSecret,
-    ...(spec.latencyMs ? { latencyMs: spec.latencyMs } : {}),
-  });
+  const db = await openSandboxDb(spec.db);
+  let sandbox: Sandbox;
+  try {
+    sandbox = await startSandbox({
+      db,
+      mode: spec.mode ?? 'correct',
+      wallets: scenario.crowd.wallets,
+      openingBalanceCents: scenario.crowd.openingBalanceCents,
+      webhookSecret,
+      ...(spec.latencyMs ? { latencyMs: spec.latencyMs } : {}),
+    });
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+  const where = db.kind === 'postgres' ? 'PostgreSQL' : 'PGlite';
   return {
     baseUrl: sandbox.url,
     ids: sandbox.ids,
     webhookSecret,
-    mode: 'correct',
+    mode: sandbox.mode,
     db: sandbox.db,
-    description: `embedded sandbox ${sandbox.url} (PGlite, correct mode, ${scenario.crowd.wallets} wallets)`,
-    close: () => sandbox.close(),
+    sandbox,
+    description: `embedded sandbox ${sandbox.url} (${where}, ${sandbox.mode} mode, ${scenario.crowd.wallets} wallets)`,
+    close: async () => {
+      await sandbox.close();
+      await db.close();
+    },
   };
 }

@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import { ExitCodes } from '../../contract/exit-codes.js';
 import { parseEnvFile, targetFromEnv } from '../../ghostpass/env-file.js';
+import { isSandboxMode } from '../../ghostpass/sandbox/mode.js';
+import { sandboxDbKind } from '../../ghostpass/sandbox/open-db.js';
 import { loadScenario, parseDuration, withOverrides } from '../../orchestrator/scenario.js';
 import type { TargetSpec } from '../../orchestrator/target.js';
 import { formatReport } from '../../validation/format.js';
@@ -31,6 +33,8 @@ export interface RunFlags {
   devicesPerHost?: string;
   db?: string;
   collisions?: string;
+  sandboxMode?: string;
+  sandboxDb?: string;
   results: string;
   files: boolean;
 }
@@ -44,6 +48,14 @@ function positiveInt(value: string, flag: string): number {
     );
   }
   return n;
+}
+
+/** The PostgreSQL to watch during the run: --db, or the sandbox's own when it runs on one. */
+function monitorUrl(flags: RunFlags): string | undefined {
+  if (flags.db) return flags.db;
+  return flags.sandboxDb && sandboxDbKind(flags.sandboxDb) === 'postgres'
+    ? flags.sandboxDb
+    : undefined;
 }
 
 function nonNegative(value: string, flag: string): number {
@@ -66,7 +78,22 @@ function port(value: string): number {
 }
 
 function resolveTarget(flags: RunFlags, io: CliIo): TargetSpec {
-  if (flags.target === 'sandbox') return { kind: 'sandbox' };
+  if (flags.target === 'sandbox') {
+    const mode = flags.sandboxMode ?? 'correct';
+    if (!isSandboxMode(mode)) {
+      throw new GhostfleetError(
+        ErrorCodes.BadArgument,
+        `--sandbox-mode must be correct or ghostpass, got ${JSON.stringify(mode)}`,
+      );
+    }
+    return { kind: 'sandbox', mode, ...(flags.sandboxDb ? { db: flags.sandboxDb } : {}) };
+  }
+  if (flags.sandboxMode || flags.sandboxDb) {
+    throw new GhostfleetError(
+      ErrorCodes.BadArgument,
+      '--sandbox-mode and --sandbox-db apply to the embedded sandbox, not to a --target URL',
+    );
+  }
   let baseUrl: URL;
   try {
     baseUrl = new URL(flags.target);
@@ -133,7 +160,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
         ...(flags.broker ? { brokerUrl: flags.broker } : {}),
         fleet: flags.fleet,
         ...(flags.metricsPort ? { metricsPort: port(flags.metricsPort) } : {}),
-        ...(flags.db ? { dbMonitorUrl: flags.db } : {}),
+        ...(monitorUrl(flags) ? { dbMonitorUrl: monitorUrl(flags) as string } : {}),
         ...(flags.devicesPerHost
           ? { devicesPerHost: Math.max(1, positiveInt(flags.devicesPerHost, '--devices-per-host')) }
           : {}),

@@ -9,6 +9,8 @@ import { resolve } from 'node:path';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import { ExitCodes } from '../../contract/exit-codes.js';
 import { formatEnvFile } from '../../ghostpass/env-write.js';
+import { isSandboxMode } from '../../ghostpass/sandbox/mode.js';
+import { openSandboxDb } from '../../ghostpass/sandbox/open-db.js';
 import { type Sandbox, startSandbox } from '../../ghostpass/sandbox/server.js';
 import type { CliIo } from '../io.js';
 
@@ -17,6 +19,8 @@ export interface SandboxFlags {
   wallets: string;
   envOut: string;
   host: string;
+  mode?: string;
+  db?: string;
 }
 
 function wholeNumber(value: string, flag: string, min: number, max: number): number {
@@ -39,15 +43,37 @@ export interface SandboxHandle {
 export async function openSandbox(flags: SandboxFlags, io: CliIo): Promise<SandboxHandle> {
   const port = wholeNumber(flags.port, '--port', 0, 65535);
   const wallets = wholeNumber(flags.wallets, '--wallets', 1, 1_000_000);
+  const mode = flags.mode ?? 'correct';
+  if (!isSandboxMode(mode)) {
+    throw new GhostfleetError(
+      ErrorCodes.BadArgument,
+      `--mode must be correct or ghostpass, got ${JSON.stringify(mode)}`,
+    );
+  }
   const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
-  io.err(`starting the GhostPass sandbox (PGlite, ${wallets} wallets)…\n`);
-  const sandbox = await startSandbox({ port, host: flags.host, wallets, webhookSecret });
+  const db = await openSandboxDb(flags.db);
+  io.err(`starting the GhostPass sandbox (${db.kind}, ${mode} mode, ${wallets} wallets)…\n`);
+  let sandbox: Sandbox;
+  try {
+    sandbox = await startSandbox({ port, host: flags.host, wallets, webhookSecret, mode, db });
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+  const close = sandbox.close.bind(sandbox);
+  sandbox = {
+    ...sandbox,
+    close: async () => {
+      await close();
+      await db.close();
+    },
+  };
   const envPath = resolve(io.cwd, flags.envOut);
   writeFileSync(
     envPath,
     formatEnvFile(
       { baseUrl: sandbox.url, ids: sandbox.ids, webhookSecret },
-      `ghostfleet sandbox at ${sandbox.url} (correct mode) — ids and secrets for ghostfleet run --target`,
+      `ghostfleet sandbox at ${sandbox.url} (${sandbox.mode} mode) — ids and secrets for ghostfleet run --target`,
     ),
     { mode: 0o600 },
   );
