@@ -100,4 +100,36 @@ describe('chaos timeline against a real sandbox and fault proxy', () => {
     expect(proxy.stats().faults.reject - rejected.length).toBeGreaterThanOrEqual(0);
     expect(proxy.stats().faults.reject - rejected.length).toBeLessThanOrEqual(1);
   });
+
+  it('what a device sees of each proxy fault: stall → timeout, reset → error, replace → error but done', async () => {
+    const client = createGhostPassClient({ baseUrl: proxy.url, timeoutMs: 400 });
+    const direct = createGhostPassClient({ baseUrl: sb.url });
+    const cents = async () => {
+      const r = await direct.balance('device_test_2');
+      if (r.kind !== 'ok') throw new Error(`balance: ${r.kind}`);
+      return r.body.balance_cents;
+    };
+    try {
+      proxy.setFaults([{ kind: 'stall', path: '/api/wallet/balance' }]);
+      expect(await client.balance('device_test_2')).toMatchObject({ kind: 'timeout' });
+      proxy.setFaults([{ kind: 'reset' }]);
+      expect(await client.balance('device_test_2')).toMatchObject({ kind: 'error' });
+      // The work was done but the device saw an error: the case reconciliation must explain.
+      const before = await cents();
+      proxy.setFaults([{ kind: '5xx', mode: 'replace', path: '/api/wallet/fund' }]);
+      expect(await client.fund('device_test_2', 5)).toMatchObject({
+        kind: 'error',
+        status: 500,
+        code: 'http_500',
+      });
+      expect(await cents()).toBe(before + 500);
+      proxy.setFaults([]);
+      expect(await client.balance('device_test_2')).toMatchObject({ kind: 'ok' });
+      expect(proxy.stats()).toMatchObject({ stalled: 0 });
+    } finally {
+      proxy.setFaults([]);
+      await client.close();
+      await direct.close();
+    }
+  });
 });
