@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalRecord } from '../contract/journal.js';
 import type { Operation, Outcome } from '../contract/operations.js';
+import { createChaosRunner } from '../orchestrator/chaos/runner.js';
+import { parseTimeline } from '../orchestrator/chaos/timeline.js';
+import short from '../scenarios/chaos-short.json' with { type: 'json' };
 import demo from '../scenarios/demo.json' with { type: 'json' };
 import {
   buildChaosSection,
@@ -224,5 +227,41 @@ describe('chaos section from a synthetic journal', () => {
       ChaosRecordSchema.safeParse({ t: 'chaos', at: 1, entry: -1, phase: 'middle', fault: {} })
         .success,
     ).toBe(false);
+  });
+
+  it("the runner's events are the journal's chaos records: chaos-short.json end to end", () => {
+    const j = journal(MIN);
+    eachDoorArrival(MIN, (door, t) => j.patron(door, t, 'ok', 50));
+    let now = T0 - 1000;
+    const runner = createChaosRunner({
+      timeline: parseTimeline(short.chaos),
+      startAt: T0,
+      actions: {
+        kill: (id) => void j.device(id, now - T0 + 800, 'offline'),
+        revive: () => {},
+        setDbLatency: () => {},
+        setHttpFaults: () => {},
+        setWebhookFaults: () => {},
+      },
+      log: () => {},
+      now: () => now,
+    });
+    const events = [];
+    for (; now < T0 + MIN; now += 200) events.push(...runner.tick());
+    events.push(...runner.stop());
+    for (const e of events) j.records.push(ChaosRecordSchema.parse({ t: 'chaos', ...e }));
+    const faults = buildChaosSection(j.records)?.faults ?? [];
+    expect(faults.map((f) => [f.entry, f.startMs, f.endMs, f.endedBy])).toEqual([
+      [0, 0, 60_000, 'run end'],
+      [1, 0, 60_000, 'run end'],
+      [2, 12_000, 30_000, 'timeline'],
+      [3, 36_000, 60_000, 'run end'],
+      [4, 48_000, 54_000, 'timeline'],
+    ]);
+    expect(faults[2]).toMatchObject({ kind: 'kill', detectMs: 800 });
+    expect(faults[3]).toMatchObject({ kind: 'offline', detectMs: 800, recoverMs: null });
+    // Webhook faults concern funding; this journal has none.
+    expect(Object.keys(faults[0]?.operations ?? {})).toEqual([]);
+    expect(Object.keys(faults[4]?.operations ?? {})).toEqual(['entry']);
   });
 });

@@ -160,7 +160,9 @@ function faultReport(
 ): ChaosFaultReport {
   const { ps, runStart, runEnd } = ctx;
   const s = start.at;
-  const e = end?.at ?? runEnd;
+  // An end at or after the run's end (the runner's stop) is no recovery to measure.
+  const ended = end !== undefined && end.at < runEnd ? end : undefined;
+  const e = ended?.at ?? runEnd;
   const len = Math.max(1, e - s);
   const spans = {
     before: { from: Math.max(runStart, s - len), to: s },
@@ -187,7 +189,7 @@ function faultReport(
     });
   const found = detect(scope, ps, spans.during, ctx.deviceRecords, opts.detectAfter);
   const recoverMs =
-    end === undefined
+    ended === undefined
       ? null
       : recover(
           scope,
@@ -205,14 +207,14 @@ function faultReport(
     detail: start.detail ?? null,
     startMs: s - runStart,
     endMs: e - runStart,
-    endedBy: end === undefined ? 'run end' : 'timeline',
+    endedBy: ended === undefined ? 'run end' : 'timeline',
     operations,
     device: device === null ? null : { id: device, ...windows((p) => p.device === device) },
     detectMs: found.ms,
     detectedBy: found.by,
     recoverMs,
     recoverNote:
-      end === undefined
+      ended === undefined
         ? 'lasted to the run end'
         : recoverMs === null
           ? 'not back within the run'
@@ -238,18 +240,14 @@ interface Context {
 
 function scopeOf(kind: string, device: string | null, ctx: Context): Scope {
   const active = OPERATIONS.filter((op) => ctx.ps.some((p) => p.op === op));
-  const deviceOp = device === null ? undefined : ctx.deviceOp.get(device);
-  const ops =
-    deviceOp !== undefined
-      ? [deviceOp]
-      : WEBHOOK.has(kind)
-        ? active.filter((op) => op === 'funding')
-        : active;
-  return {
-    ops,
-    device: deviceOp === undefined ? null : device,
-    limits: ops.map((op) => ctx.limits[op]),
-  };
+  if (device !== null) {
+    // A device the journal knows no operation of (it served nobody) is still detected by its record.
+    const op = ctx.deviceOp.get(device);
+    const ops = op === undefined ? [] : [op];
+    return { ops, device, limits: ops.map((o) => ctx.limits[o]) };
+  }
+  const ops = WEBHOOK.has(kind) ? active.filter((op) => op === 'funding') : active;
+  return { ops, device: null, limits: ops.map((op) => ctx.limits[op]) };
 }
 
 /** The chaos section, or null when the journal holds no chaos records. */
