@@ -6,7 +6,9 @@
  *
  * - `latency`: wait, then forward: fixed (`fixedMs`) or lognormal (`medianMs`, `p95Ms`).
  * - `stall`: accept the request and never answer; it ends when the client gives up or the proxy closes.
- * - `reset`: destroy the client's socket without an answer (ECONNRESET / "other side closed").
+ * - `reset`: destroy the client's socket without an answer (ECONNRESET / "other side closed"),
+ *   before forwarding, or `when: "after"` the target answered (a load balancer's idle cut: the
+ *   work was done, the device saw a connection error).
  * - `5xx` `reject`: answer 503 without forwarding (the target never saw it: safe to retry).
  *   `5xx` `replace`: forward, let the target do the work, then answer 500 instead of its reply:
  *   "the work was done but the client saw an error", which reconciliation must explain.
@@ -41,7 +43,13 @@ export const LatencyFaultSchema = z
     }
   });
 export const StallFaultSchema = z.strictObject({ kind: z.literal('stall'), rate, path });
-export const ResetFaultSchema = z.strictObject({ kind: z.literal('reset'), rate, path });
+export const ResetFaultSchema = z.strictObject({
+  kind: z.literal('reset'),
+  rate,
+  path,
+  /** `before` (default): the target never saw it. `after`: it answered, then the socket broke. */
+  when: z.enum(['before', 'after']).default('before'),
+});
 export const ErrorFaultSchema = z.strictObject({
   kind: z.literal('5xx'),
   rate,
@@ -164,10 +172,14 @@ function decorator(f: ParsedFault, random: () => number, env: FaultEnv): Decorat
         return next(x);
       case 'stall':
         return stall(x, env);
-      case 'reset':
+      case 'reset': {
+        const out = f.when === 'after' ? await next(x) : null;
+        if (out?.kind === 'handled') return out;
         env.count('reset');
+        out?.reply.resume();
         x.req.socket.destroy();
         return { kind: 'handled' };
+      }
       case '5xx': {
         if (f.mode === 'reject') {
           env.count('reject');

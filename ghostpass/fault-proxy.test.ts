@@ -138,6 +138,13 @@ describe('fault proxy: each fault, observed', () => {
     expect(p.stats().faults.reset).toBe(1);
   });
 
+  it('reset after: the target did the work, then the client lost the connection', async () => {
+    const p = await proxy([{ kind: 'reset', when: 'after' }]);
+    await expect(post(p, '/api/purchase', client())).rejects.toThrow();
+    expect(received).toHaveLength(1);
+    expect(p.stats()).toMatchObject({ forwarded: 1, delivered: 0, faults: { reset: 1 } });
+  });
+
   it('5xx reject answers 503 and never forwards', async () => {
     const p = await proxy([{ kind: '5xx', mode: 'reject' }]);
     const res = await post(p, '/api/purchase', client());

@@ -22,6 +22,7 @@ describe('chaos timeline: parsing', () => {
       { at: '8m', for: '60s', fault: { kind: 'db-latency', addMs: 800 } },
       { at: '1m30s', for: '10s', fault: { kind: 'http-5xx', mode: 'replace', rate: 0.2 } },
       { at: '9m', fault: { kind: 'http-latency', medianMs: 100, p95Ms: 400, path: '/api/entry' } },
+      { at: '9m', fault: { kind: 'http-reset', when: 'after', rate: 0.05 } },
     ]);
     expect(t.map((e) => [e.index, e.atMs, e.forMs])).toEqual([
       [0, 120_000, 180_000],
@@ -29,6 +30,7 @@ describe('chaos timeline: parsing', () => {
       [2, 480_000, 60_000],
       [3, 90_000, 10_000],
       [4, 540_000, null],
+      [5, 540_000, null],
     ]);
     expect(t[3]?.fault).toEqual({
       kind: 'http-5xx',
@@ -40,6 +42,7 @@ describe('chaos timeline: parsing', () => {
       'db-latency +800ms',
       'http-5xx 20% replace',
       'http-latency 100% median 100ms p95 400ms /api/entry',
+      'http-reset 5% after',
     ]);
   });
 

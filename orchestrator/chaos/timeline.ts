@@ -211,7 +211,14 @@ export function describeFault(f: ChaosFault): string {
     default: {
       const p = f.proxy;
       const rate = `${Math.round((p.rate ?? 1) * 100)}%`;
-      const extra = p.kind === '5xx' ? ` ${p.mode}` : p.kind === 'latency' ? latencyText(p) : '';
+      const extra =
+        p.kind === '5xx'
+          ? ` ${p.mode}`
+          : p.kind === 'latency'
+            ? latencyText(p)
+            : p.kind === 'reset' && p.when === 'after'
+              ? ' after'
+              : '';
       return `${f.kind} ${rate}${extra}${p.path ? ` ${p.path}` : ''}`;
     }
   }
