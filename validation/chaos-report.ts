@@ -8,10 +8,11 @@
  * - Detect: a kill/offline by the device's `offline` record; any other fault by the
  *   `detectAfter`-th patron arriving in the window whose sojourn broke the operation's limit
  *   (entry/concession p95 limit, funding mean limit: the protocol's thresholds) or who failed.
- * - Recover: the first `recoverWindowMs` window after the end (stepped by 1 s) whose rate is no
- *   more than 10 % below the before-rate (a backlog served faster than before is recovery) and
- *   whose p95 (funding: mean) is back under the limit, or within 10 % of the before-value when
- *   that was already over it. A fault lasting to the run's end has no recovery.
+ * - Recover: the first window after the end (stepped by 1 s; `recoverWindowMs` long, or half the
+ *   fault's length when shorter, at least 2 s: a 6-s spike near a 60-s run's end has room) whose
+ *   rate is no more than 10 % below the before-rate (a backlog served faster than before is
+ *   recovery) and whose p95 (funding: mean) is back under the limit, or within 10 % of the
+ *   before-value when that was already over it. A fault lasting to the run's end has no recovery.
  */
 import { z } from 'zod';
 import type { JournalRecord } from '../contract/journal.js';
@@ -197,7 +198,7 @@ function faultReport(
           e,
           runEnd,
           (keep) => windowStats(ps, spans.before, runStart, keep),
-          opts.recoverWindowMs,
+          Math.min(opts.recoverWindowMs, Math.max(2000, len / 2)),
           runStart,
         );
   return {
