@@ -37,7 +37,11 @@ export function formatChaos(section: ChaosSection): string[] {
       f.recoverMs === null
         ? `no recovery: ${f.recoverNote}`
         : `recovered ${secs(f.recoverMs)} after the end`;
-    lines.push(`    ${detected}; ${recovered}`);
+    const revived =
+      f.device !== null && f.endedBy === 'timeline'
+        ? `; ${f.device.id} ${f.backUpMs === null ? 'never back up' : `back up ${secs(f.backUpMs)} after the end`}`
+        : '';
+    lines.push(`    ${detected}; ${recovered}${revived}`);
     const c = f.crowd;
     const others = c.others
       .map((o) => `${o.id} ${num(o.beforePerMinute)} → ${num(o.duringPerMinute)}/min`)

@@ -192,8 +192,11 @@ describe('chaos section from a synthetic journal', () => {
     expect(f?.operations.entry?.during).toMatchObject({ perMinute: 199, failures: 1 });
     // door-1's 15-s rate is back within 10 % once 13.5 s of it are served again: 2 s after the end.
     expect(f?.recoverMs).toBe(2000);
+    expect(f?.backUpMs).toBe(2000);
     const text = formatChaos({ faults: [f!] }).join('\n');
-    expect(text).toMatch(/detected after 1\.2s \(door-1 offline record \(lost\)\)/);
+    expect(text).toMatch(
+      /detected after 1\.2s \(door-1 offline record \(lost\)\); recovered 2s after the end; door-1 back up 2s after the end/,
+    );
     expect(text).toMatch(
       /crowd: 99 reassigned, 0 dropped, 1 interrupted, 0 unserved; door-2 100 → 199\/min/,
     );

@@ -61,6 +61,8 @@ export interface ChaosFaultReport {
   detectedBy: string | null;
   recoverMs: number | null;
   recoverNote: string | null;
+  /** A revived device: from the fault's end to its next `online` record (null: never back). */
+  backUpMs: number | null;
   crowd: {
     reassigned: number;
     dropped: number;
@@ -214,6 +216,7 @@ function faultReport(
     detectMs: found.ms,
     detectedBy: found.by,
     recoverMs,
+    backUpMs: device === null || ended === undefined ? null : backUp(device, e, ctx),
     recoverNote:
       ended === undefined
         ? 'lasted to the run end'
@@ -228,6 +231,11 @@ function faultReport(
       others,
     },
   };
+}
+
+function backUp(device: string, end: number, ctx: Context): number | null {
+  const up = ctx.deviceRecords.find((r) => r.id === device && r.status === 'online' && r.at >= end);
+  return up === undefined ? null : up.at - end;
 }
 
 interface Context {
