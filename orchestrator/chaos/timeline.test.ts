@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { isGhostfleetError } from '../../contract/errors.js';
 import { validateScenario } from '../scenario.js';
-import { describeFault, parseTimeline } from './timeline.js';
+import { describeFault, parseTimeline, timelineSchema } from './timeline.js';
 
 function problems(data: unknown, context = {}): string[] {
   try {
@@ -94,6 +95,22 @@ describe('chaos timeline: parsing', () => {
         { at: '2m', for: '1m', fault: { kind: 'kill', device: 'door-1' } },
       ]),
     ).toHaveLength(2);
+  });
+
+  it('embeds in a scenario schema: the output is the parsed timeline', () => {
+    const scenario = z.strictObject({ name: z.string(), chaos: timelineSchema().default([]) });
+    expect(scenario.parse({ name: 'x' }).chaos).toEqual([]);
+    const parsed = scenario.parse({
+      name: 'x',
+      chaos: [{ at: '1m', fault: { kind: 'offline', device: 'door-1' } }],
+    });
+    expect(parsed.chaos).toEqual([
+      { index: 0, atMs: 60_000, forMs: null, fault: { kind: 'offline', device: 'door-1' } },
+    ]);
+    const bad = scenario.safeParse({ name: 'x', chaos: [{ at: '1m', fault: { kind: 'nope' } }] });
+    expect(bad.success || bad.error.issues.map((i) => i.path.join('.'))).toEqual([
+      'chaos.0.fault.kind',
+    ]);
   });
 
   it('a timeline that is not a list is named', () => {

@@ -137,7 +137,12 @@ export interface TimelineEntry {
 }
 export type Timeline = readonly TimelineEntry[];
 
-function timelineSchema(context: TimelineContext) {
+/**
+ * The timeline as a zod schema, output a `Timeline`; `context` adds the scenario's checks. The
+ * scenario schema can embed `timelineSchema()` as its `chaos` field (and pass its devices and
+ * duration by calling `parseTimeline` with the context, or by its own superRefine).
+ */
+export function timelineSchema(context: TimelineContext = {}) {
   // Field-level checks, so each runs whatever else is wrong in the entry (every problem named).
   const at = duration.superRefine((ms, ctx) => {
     if (context.durationMs !== undefined && ms >= context.durationMs) {
@@ -151,7 +156,13 @@ function timelineSchema(context: TimelineContext) {
     for: span.optional(),
     fault: z.unknown().transform((v, ctx) => parseFault(v, ctx, context)),
   });
-  return z.array(entry).superRefine((entries, ctx) => overlaps(entries, ctx));
+  return z
+    .array(entry)
+    .superRefine((entries, ctx) => overlaps(entries, ctx))
+    .transform(
+      (entries): Timeline =>
+        entries.map((e, index) => ({ index, atMs: e.at, forMs: e.for ?? null, fault: e.fault })),
+    );
 }
 
 /** A device cannot be killed twice at once: the second kill would have nothing to kill. */
@@ -188,12 +199,7 @@ export function parseTimeline(
       details: formatIssues(parsed.error.issues, where),
     });
   }
-  return parsed.data.map((e, index) => ({
-    index,
-    atMs: e.at,
-    forMs: e.for ?? null,
-    fault: e.fault,
-  }));
+  return parsed.data;
 }
 
 /** "kill door-1", "db-latency +800ms", "http-5xx 10% replace": one fault in a line. */
