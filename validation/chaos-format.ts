@@ -17,6 +17,7 @@ function windowLines(label: string, w: Windows): string[] {
     `    ${label.padEnd(16)}${['before', 'during', 'after'].map((h) => h.padStart(10)).join('')}`,
     row('rate/min', (x) => num(x.perMinute)),
     row('p95 sojourn', (x) => num(x.p95SojournSeconds, 's')),
+    row('p95 service', (x) => num(x.p95ServiceSeconds, 's')),
     row('failures', (x) => String(x.failures)),
   ];
 }

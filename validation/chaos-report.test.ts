@@ -139,6 +139,12 @@ describe('chaos section from a synthetic journal', () => {
       w?.after.p95SojournSeconds,
     ]).toEqual([0.05, 0.9, 0.05]);
     expect([w?.before.perMinute, w?.during.perMinute, w?.after.perMinute]).toEqual([200, 200, 200]);
+    // The API time (sent → responded) shows the spike in the same window only.
+    expect([
+      w?.before.p95ServiceSeconds,
+      w?.during.p95ServiceSeconds,
+      w?.after.p95ServiceSeconds,
+    ]).toEqual([0.043, 0.893, 0.043]);
     expect(w?.before).toMatchObject({ fromMs: 60_000, toMs: 120_000, patrons: 200, failures: 0 });
     // The third patron over the limit arrived at +600 ms and was decided 900 ms later.
     expect(f?.detectMs).toBe(1500);

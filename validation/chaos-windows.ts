@@ -15,6 +15,8 @@ export interface Patron {
   /** null: no terminal state (a journal cut short): a failure. */
   outcome: Outcome | null;
   sojournMs: number | null;
+  /** `responded − sent` of a served patron (the API alone), else null. */
+  serviceMs: number | null;
   /** When the patron's fate was known (decided, or at + waited). */
   knownAt: number | null;
 }
@@ -29,6 +31,7 @@ export interface WindowStats {
   perMinute: number | null;
   p95SojournSeconds: number | null;
   meanSojournSeconds: number | null;
+  p95ServiceSeconds: number | null;
   failures: number;
 }
 
@@ -44,6 +47,7 @@ export function patronsOf(run: ReplayedRun): Patron[] {
       at: planned.at,
       outcome: end?.outcome ?? null,
       sojournMs,
+      serviceMs: r?.sent !== undefined && r.responded !== undefined ? r.responded - r.sent : null,
       knownAt: r !== undefined ? r.decided : sojournMs === null ? null : planned.at + sojournMs,
     });
   }
@@ -79,11 +83,11 @@ export function windowStats(
 ): WindowStats {
   const mine = inSpan(ps, span, keep).filter((p) => p.outcome !== 'reassigned');
   const minutes = (span.to - span.from) / 60_000;
-  const sojourns = mine
-    .map((p) => p.sojournMs)
-    .filter((x): x is number => x !== null)
-    .sort((a, b) => a - b);
+  const sorted = (xs: (number | null)[]) =>
+    xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  const sojourns = sorted(mine.map((p) => p.sojournMs));
   const p95 = percentile(sojourns, 95);
+  const service = percentile(sorted(mine.map((p) => p.serviceMs)), 95);
   const mean = sojourns.length ? sojourns.reduce((a, b) => a + b, 0) / sojourns.length : null;
   return {
     fromMs: span.from - runStart,
@@ -92,6 +96,7 @@ export function windowStats(
     perMinute: minutes > 0 ? round(mine.filter(isPerformed).length / minutes, 2) : null,
     p95SojournSeconds: p95 === null ? null : round(p95 / 1000, 4),
     meanSojournSeconds: mean === null ? null : round(mean / 1000, 4),
+    p95ServiceSeconds: service === null ? null : round(service / 1000, 4),
     failures: mine.filter(isFailure).length,
   };
 }
