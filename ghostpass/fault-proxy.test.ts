@@ -82,6 +82,25 @@ describe('fault proxy: forwarding', () => {
     expect(p.stats()).toMatchObject({ requests: 1, forwarded: 1, delivered: 1 });
   });
 
+  it('passes a 4 MB chunked upload through whole, still chunked (no content-length)', async () => {
+    const p = await proxy();
+    const chunk = 'x'.repeat(64 * 1024);
+    const body = new ReadableStream({
+      start(c) {
+        for (let i = 0; i < 64; i++) c.enqueue(new TextEncoder().encode(chunk));
+        c.close();
+      },
+    });
+    const res = await fetch(`${p.url}/api/upload`, {
+      method: 'POST',
+      body,
+      duplex: 'half',
+      dispatcher: client(),
+    });
+    expect(await res.json()).toEqual({ path: '/api/upload', length: 64 * 64 * 1024 });
+    expect(received[0]?.headers['transfer-encoding']).toBe('chunked');
+  });
+
   it('keeps connections alive: 20 sequential requests use one client and one upstream socket', async () => {
     const p = await proxy();
     const before = targetConnections;
