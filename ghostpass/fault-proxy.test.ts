@@ -141,6 +141,35 @@ describe('fault proxy: each fault, observed', () => {
     expect(p.stats().faults.latency).toBe(1);
   });
 
+  it('a lognormal latency through real sockets: 100 requests show its median and tail', async () => {
+    const p = await proxy();
+    const c = new Agent({ connections: 10 });
+    clients.push(c);
+    // Ten lanes of ten: little queueing of our own, so what is measured is the delay.
+    const lanes = () =>
+      Promise.all(
+        Array.from({ length: 10 }, async () => {
+          const out: number[] = [];
+          for (let i = 0; i < 10; i++) {
+            const t0 = performance.now();
+            await (await post(p, '/api/entry/scan', c)).text();
+            out.push(performance.now() - t0);
+          }
+          return out;
+        }),
+      );
+    await lanes(); // open the connections on both sides first: setup is not the fault
+    p.setFaults([{ kind: 'latency', medianMs: 100, p95Ms: 300 }]);
+    const times = (await lanes()).flat();
+    times.sort((a, b) => a - b);
+    // Generous: the draws are seeded, the machine is shared; the delay is a floor, load adds.
+    expect(times[49]).toBeGreaterThan(70);
+    expect(times[49]).toBeLessThan(220);
+    expect(times[94]).toBeGreaterThan(180);
+    expect(times[94]).toBeLessThan(800);
+    expect(p.stats().faults.latency).toBe(100);
+  });
+
   it('a lognormal delay has the median and p95 it was given', () => {
     const draw = lognormalSampler(200, 800, createRng('test').next);
     const xs = Array.from({ length: 20_000 }, draw).sort((a, b) => a - b);
