@@ -17,7 +17,7 @@ export interface ChaosParts {
   /** The fault proxy (ghostpass/fault-proxy.ts), null when the run has none. */
   proxy: { setFaults(faults: FaultSet): void } | null;
   /** What the wallet app reads for its Stripe deliveries, null when no device reads it. */
-  webhooks: ((faults: WebhookFaults) => void | Promise<void>) | null;
+  webhooks: ((faults: WebhookFaults) => unknown) | null;
 }
 
 type Has = { [K in keyof Omit<ChaosParts, 'devices'>]: boolean };

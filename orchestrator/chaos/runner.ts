@@ -18,15 +18,16 @@ import { type ChaosFault, describeFault, type Timeline, type TimelineEntry } fro
 
 export type { WebhookFaults } from './knobs.js';
 
+/** Each may return a promise (a kill that waits for the exit): its failure is logged, never thrown. */
 export interface ChaosActions {
-  kill(deviceId: string): void | Promise<void>;
-  revive(deviceId: string): void | Promise<void>;
+  kill(deviceId: string): unknown;
+  revive(deviceId: string): unknown;
   /** The sandbox's per-statement delay (ghostpass/sandbox `setStatementLatencyMs`). */
-  setDbLatency(ms: number): void | Promise<void>;
+  setDbLatency(ms: number): unknown;
   /** The fault proxy's active set (`FaultProxy.setFaults`). */
-  setHttpFaults(faults: FaultSet): void | Promise<void>;
+  setHttpFaults(faults: FaultSet): unknown;
   /** What the wallet app reads for its Stripe deliveries. */
-  setWebhookFaults(faults: WebhookFaults): void | Promise<void>;
+  setWebhookFaults(faults: WebhookFaults): unknown;
 }
 
 export interface ChaosEvent {
@@ -74,7 +75,7 @@ export function createChaosRunner(opts: ChaosRunnerOptions): ChaosRunner {
   const pending = new Set<Promise<void>>();
   let applied: ChaosKnobs = NO_KNOBS;
 
-  function act(label: string, fn: () => void | Promise<void>): void {
+  function act(label: string, fn: () => unknown): void {
     const fail = (err: unknown) => {
       const line = `chaos: ${label} failed: ${err instanceof Error ? err.message : String(err)}`;
       failed.push(line);
@@ -83,7 +84,9 @@ export function createChaosRunner(opts: ChaosRunnerOptions): ChaosRunner {
     try {
       const p = fn();
       if (p instanceof Promise) {
-        const tracked: Promise<void> = p.catch(fail).finally(() => pending.delete(tracked));
+        const tracked: Promise<void> = p
+          .then(() => {}, fail)
+          .finally(() => pending.delete(tracked));
         pending.add(tracked);
       }
     } catch (err) {
