@@ -84,6 +84,10 @@ export function buildProgram(
     )
     .option('--allow-production', 'allow a target whose host looks like production')
     .option(
+      '--fault-proxy',
+      "put a fault-injecting HTTP proxy between the devices and the target (the scenario's chaos http-* faults)",
+    )
+    .option(
       '--sandbox-mode <mode>',
       "the sandbox's behaviour: correct (default: locks, unique constraints, idempotent webhooks) or ghostpass (the real handlers' races and defects)",
     )

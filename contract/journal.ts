@@ -7,6 +7,7 @@
  * - `end`: its one terminal state; `late`: a second one (ignored, but the target did the work:
  *   validation must see it); `stray`: a terminal state for an id never planned;
  * - `device`: a device came up, went down or lost its reader;
+ * - `chaos`: a fault of the chaos timeline started or ended;
  * - `db`: a sample of the target database's activity (a PostgreSQL target only);
  * - `closed`: the run's end, with the facts the journal cannot know otherwise (devices, target).
  */
@@ -112,6 +113,18 @@ const DbRecord = z.strictObject({
 });
 export type DbSample = z.infer<typeof DbRecord>;
 
+/** A chaos timeline's start or end (orchestrator/chaos/runner.ts ChaosEvent), journaled. */
+export const ChaosRecordSchema = z.strictObject({
+  t: z.literal('chaos'),
+  at: z.number(),
+  /** The timeline entry (its index in the scenario's `chaos` list). */
+  entry: z.number().int().nonnegative(),
+  phase: z.enum(['start', 'end']),
+  fault: z.looseObject({ kind: z.string(), device: z.string().optional() }),
+  detail: z.string().optional(),
+});
+export type ChaosRecord = z.infer<typeof ChaosRecordSchema>;
+
 export const DeviceSummarySchema = z.strictObject({
   id: z.string(),
   kind: z.enum(DEVICE_KINDS),
@@ -151,6 +164,7 @@ export const JournalRecordSchema = z.discriminatedUnion('t', [
   ),
   DeviceRecord,
   DbRecord,
+  ChaosRecordSchema,
   ClosedRecord,
 ]);
 export type JournalRecord = z.infer<typeof JournalRecordSchema>;

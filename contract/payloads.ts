@@ -172,10 +172,21 @@ export const ReaderReportSchema = z.strictObject({
 });
 export type ReaderReport = z.infer<typeof ReaderReportSchema>;
 
+/** Chaos knobs a device reads (the wallet app: Stripe's webhook delay and re-deliveries). */
+export const WebhookFaultsSchema = z.strictObject({
+  /** Added delay before the webhook, lognormal from its median and p95 (0: none). */
+  delayMedianMs: z.number().nonnegative(),
+  delayP95Ms: z.number().nonnegative(),
+  /** Share of payments whose webhook Stripe delivers twice (a re-delivery after the first). */
+  duplicateShare: z.number().min(0).max(1),
+});
+export type WebhookFaults = z.infer<typeof WebhookFaultsSchema>;
+
 export const DeviceCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('pause') }),
   z.strictObject({ type: z.literal('resume') }),
   z.strictObject({ type: z.literal('stop') }),
+  z.strictObject({ type: z.literal('faults'), webhook: WebhookFaultsSchema }),
 ]);
 export type DeviceCommand = z.infer<typeof DeviceCommandSchema>;
 

@@ -144,7 +144,10 @@ export async function startDevice(
     timeoutMs: config.target.timeoutMs,
     connections: config.target.connections,
   });
-  const ctx: ServeContext = { config, client, reader, now, rng, sleep };
+  const faults: ServeContext['faults'] = {
+    webhook: { delayMedianMs: 0, delayP95Ms: 0, duplicateShare: 0 },
+  };
+  const ctx: ServeContext = { config, client, reader, now, rng, sleep, faults };
   let linked: DeviceLink | null = null;
   const { tally, report } = watchReader(reader, config, shared, () => linked);
   const link = await connectDeviceLink(config, shared.log);
@@ -201,6 +204,7 @@ export async function startDevice(
       if (cmd.type === 'pause') queue.pause();
       else if (cmd.type === 'resume') queue.resume();
       else if (cmd.type === 'stop') void stop();
+      else if (cmd.type === 'faults') faults.webhook = cmd.webhook;
     },
   });
   await link.state(birth());

@@ -17,6 +17,8 @@ export interface FleetRunResult {
   runDir: string;
   journalPath: string;
   aborted: boolean;
+  /** Why an abort threshold stopped the run, or null. */
+  abortReason: string | null;
 }
 
 function announce(ctx: RunContext): void {
@@ -63,6 +65,7 @@ export async function runFleet(
       runDir: ctx.runDir,
       journalPath: ctx.journal.path,
       aborted: ctx.state.aborted,
+      abortReason: ctx.state.abortReason,
     };
   } finally {
     opts.log('stopping the fleet…');

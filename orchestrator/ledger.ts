@@ -44,6 +44,8 @@ export interface LedgerOptions {
   now: Clock;
   dropDeadlineMs: number;
   kindOf(device: string): DeviceKind | undefined;
+  /** Every terminal state with the patron's sojourn when known (the abort monitor). */
+  onEnded?(e: { at: number; outcome: Outcome; sojournMs?: number }): void;
 }
 
 export interface LostCounts {
@@ -162,6 +164,7 @@ export function createLedger(opts: LedgerOptions): EventLedger {
     }
     finish(entry, result.outcome);
     progress.record(result);
+    opts.onEnded?.({ at: endedAt, outcome: result.outcome, sojournMs: result.decided - result.at });
     journal.write({
       t: 'end',
       id: result.id,
@@ -188,6 +191,9 @@ export function createLedger(opts: LedgerOptions): EventLedger {
     finish(entry, outcome);
     progress.recordOutcome(entry.event.op, outcome);
     const waitedMs = waited(entry, outcome, at);
+    if (outcome !== 'reassigned') {
+      opts.onEnded?.({ at, outcome, ...(waitedMs !== undefined ? { sojournMs: waitedMs } : {}) });
+    }
     if (waitedMs !== undefined) {
       const kind = opts.kindOf(entry.device);
       metrics.sojourn.observe(

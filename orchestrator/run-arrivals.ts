@@ -7,6 +7,7 @@
  */
 import { DEVICE_KINDS, KIND_OPERATION, type Operation } from '../contract/operations.js';
 import { walletRef } from '../ghostpass/target.js';
+import { startRunChaos } from './chaos/run-chaos.js';
 import { formatProgress } from './format.js';
 import { createPhysicalPacer, type PhysicalPacer } from './physical-pacing.js';
 import { createPlanner, type Planner } from './planner.js';
@@ -99,13 +100,16 @@ export async function runArrivals(ctx: RunContext, onRunning?: () => void): Prom
   if (opts.signal?.aborted) onAbort();
 
   const readerWatch = createReaderWatch();
+  const chaos = startRunChaos(ctx);
   await new Promise<void>((resolve) => {
     let lastProgress = now();
     let nextWindow = Number.NEGATIVE_INFINITY;
     const tick = () => {
       const t = now();
       updateDevicesUp(ctx);
+      checkAbort(ctx, t);
       if (!ctx.state.aborted && ctx.state.stoppedAt === null) {
+        chaos?.tick(t);
         pacer.update(t);
         if (t >= nextWindow) {
           nextWindow = t + PLAN_WINDOW_MS;
@@ -128,5 +132,16 @@ export async function runArrivals(ctx: RunContext, onRunning?: () => void): Prom
     const timer = setInterval(tick, TICK_MS);
     tick();
   });
+  await chaos?.finish(now());
   return planner;
+}
+
+/** An abort threshold crossed stops the arrivals (the run drains, validates and reports). */
+function checkAbort(ctx: RunContext, t: number): void {
+  if (ctx.abort === null || ctx.state.abortReason !== null || ctx.state.stoppedAt !== null) return;
+  const why = ctx.abort.check(t);
+  if (why === null) return;
+  ctx.state.abortReason = why;
+  ctx.state.stoppedAt = t;
+  ctx.opts.log(`ABORT ${why}: no more arrivals; draining, validating, reporting`);
 }

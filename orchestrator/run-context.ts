@@ -8,6 +8,8 @@ import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
 import type { JournalRecord } from '../contract/journal.js';
 import { encodePayload, type RunState } from '../contract/payloads.js';
 import { runStateTopic } from '../contract/topics.js';
+import type { FaultProxy } from '../ghostpass/fault-proxy.js';
+import type { AbortMonitor } from './abort.js';
 import type { Collector } from './collector.js';
 import type { ControlServer } from './control.js';
 import type { DbMonitor } from './db-monitor.js';
@@ -49,6 +51,8 @@ export interface FleetRunOptions {
   devicesPerHost?: number;
   /** A PostgreSQL URL of the target's database: sampled during the run (orchestrator/db-monitor.ts). */
   dbMonitorUrl?: string;
+  /** Put the fault-injecting HTTP proxy between devices and target (chaos `http-*` faults). */
+  faultProxy?: boolean;
 }
 
 export interface ReadyInfo {
@@ -85,6 +89,10 @@ export interface RunContext {
   readonly devicesTotal: number;
   /** Samples the target's PostgreSQL while the run lasts, when it has one. */
   readonly dbMonitor: DbMonitor | null;
+  /** The fault proxy the devices talk through (`--fault-proxy`), or null. */
+  readonly faultProxy: FaultProxy | null;
+  /** Sees every patron's end; says when an abort threshold is crossed (null: none set). */
+  readonly abort: AbortMonitor | null;
   /**
    * Mutable by the phases: where the run is; `aborted` (a signal: short drain), `stoppedAt` (a
    * graceful `ghostfleet stop`: no more arrivals, full drain).
@@ -93,6 +101,8 @@ export interface RunContext {
     phase: RunPhase;
     aborted: boolean;
     stoppedAt: number | null;
+    /** Why an abort threshold stopped the run (null: it did not). */
+    abortReason: string | null;
     startAt: number;
     endsAt: number;
   };

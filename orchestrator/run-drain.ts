@@ -47,8 +47,9 @@ function closingNotes(ctx: RunContext, planner: Planner): string[] {
     if (w !== null) notes.push(w);
   }
   if (ctx.state.aborted) notes.push('the run was interrupted before its planned end');
-  const { stoppedAt, startAt } = ctx.state;
-  if (stoppedAt !== null) {
+  const { stoppedAt, startAt, abortReason } = ctx.state;
+  if (abortReason !== null) notes.push(`aborted: ${abortReason}`);
+  else if (stoppedAt !== null) {
     const at = Math.max(0, Math.round((stoppedAt - startAt) / 1000));
     notes.push(
       `stopped by \`ghostfleet stop\` ${at} s into the run: rates are per minute of the planned duration`,

@@ -12,6 +12,9 @@ import { epochNow } from '../contract/clock.js';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
 import { encodePayload } from '../contract/payloads.js';
 import { deviceTopic } from '../contract/topics.js';
+import { type FaultProxy, startFaultProxy } from '../ghostpass/fault-proxy.js';
+import { createAbortMonitor } from './abort.js';
+import { timelineProblems } from './chaos/actions.js';
 import { type Collector, type StateChange, startCollector } from './collector.js';
 import { type ControlServer, startControlServer } from './control.js';
 import { type DbMonitor, startDbMonitor } from './db-monitor.js';
@@ -24,6 +27,7 @@ import { createLedger } from './ledger.js';
 import { createOrchestratorMetrics, zeroSeries } from './metrics.js';
 import { createProgressWindow } from './progress.js';
 import { DeviceRegistry } from './registry.js';
+import { createRng } from './rng.js';
 import type { FleetRunOptions, RunContext } from './run-context.js';
 import { waitFor } from './run-context.js';
 import { inputSource, runPlanOf } from './scenario.js';
@@ -43,11 +47,12 @@ interface Backbone extends Ids {
   supervisor: Supervisor;
   broker: FleetBroker;
   target: RunningTarget;
+  faultProxy: FaultProxy | null;
 }
 type Books = Backbone &
   Pick<
     RunContext,
-    'journal' | 'registry' | 'metrics' | 'progress' | 'ledger' | 'distributor' | 'state'
+    'journal' | 'registry' | 'metrics' | 'progress' | 'ledger' | 'distributor' | 'state' | 'abort'
   >;
 
 function newRunId(now: number): string {
@@ -84,7 +89,27 @@ async function openBackbone(ids: Ids, cleanups: Cleanups): Promise<Backbone> {
       'funding is planned but no Stripe webhook secret is known: set STRIPE_WEBHOOK_SECRET in the env file, or set operations.funding.perMinute to 0',
     );
   }
-  return { ...ids, supervisor, broker, target };
+  const faultProxy = opts.faultProxy
+    ? await startFaultProxy({
+        target: new URL(target.baseUrl),
+        random: (label) => createRng(opts.seed).fork(`fault-proxy/${label}`).next,
+      })
+    : null;
+  if (faultProxy) {
+    cleanups.push(() => faultProxy.close());
+    log(`devices reach ${target.baseUrl} through the fault proxy ${faultProxy.url}`);
+  }
+  const problems = timelineProblems(scenario.chaos, {
+    sandbox: target.sandbox !== undefined,
+    proxy: faultProxy !== null,
+    webhooks: scenario.devices.some((d) => d.kind === 'wallet-app'),
+  });
+  if (problems.length > 0) {
+    throw new GhostfleetError(ErrorCodes.BadConfig, 'the chaos timeline cannot run here', {
+      details: problems,
+    });
+  }
+  return { ...ids, supervisor, broker, target, faultProxy };
 }
 
 function openBooks(b: Backbone, cleanups: Cleanups): Books {
@@ -111,6 +136,7 @@ function openBooks(b: Backbone, cleanups: Cleanups): Books {
     registry.expect({ id, kind, profile, input, source: inputSource(input) });
   }
   const metrics = createOrchestratorMetrics();
+  const abort = scenario.abort ? createAbortMonitor(scenario.abort) : null;
   zeroSeries(metrics, runPlanOf(scenario).perMinute);
   const progress = createProgressWindow();
   const ledger = createLedger({
@@ -120,6 +146,7 @@ function openBooks(b: Backbone, cleanups: Cleanups): Books {
     now,
     dropDeadlineMs: scenario.dropDeadline,
     kindOf: (id) => registry.get(id)?.kind,
+    ...(abort ? { onEnded: (e) => abort.observe(e) } : {}),
   });
   const distributor = createDistributor({
     runId,
@@ -133,10 +160,11 @@ function openBooks(b: Backbone, cleanups: Cleanups): Books {
     phase: 'starting',
     aborted: false,
     stoppedAt: null,
+    abortReason: null,
     startAt: 0,
     endsAt: 0,
   };
-  return { ...b, journal, registry, metrics, progress, ledger, distributor, state };
+  return { ...b, journal, registry, metrics, progress, ledger, distributor, state, abort };
 }
 
 /** Device births and losses: journaled, and a loss while running or draining ends what it owed. */
@@ -178,7 +206,8 @@ async function startDevices(k: Books): Promise<number> {
   const { opts } = k;
   const configs = deviceConfigs({
     scenario: opts.scenario,
-    target: k.target,
+    // With a fault proxy the devices call GhostPass through it.
+    target: k.faultProxy ? { ...k.target, baseUrl: k.faultProxy.url } : k.target,
     fleet: k.fleet,
     broker: { url: k.broker.url, token: k.broker.token },
     stateDir: join(opts.stateDir, 'outbox'),

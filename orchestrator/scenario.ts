@@ -21,6 +21,8 @@ import {
 } from '../contract/operations.js';
 import { isValidId } from '../contract/topics.js';
 import { formatIssues } from '../contract/zod-issues.js';
+import { AbortSchema } from './abort.js';
+import { type Timeline, timelineSchema } from './chaos/timeline.js';
 
 export { formatDuration, parseDuration } from '../contract/duration.js';
 
@@ -122,8 +124,20 @@ const ScenarioSchema = z
       latency: z.enum(['sojourn', 'service']).default('sojourn'),
     }),
     collisions: CollisionsSchema.optional(),
+    /** Scenario F: faults on a timeline (orchestrator/chaos/timeline.ts; docs/chaos.md). */
+    chaos: z.unknown().optional(),
+    /** Abort thresholds: the run stops on its own, still validates and reports (orchestrator/abort.ts). */
+    abort: AbortSchema.optional(),
   })
   .superRefine((s, ctx) => {
+    if (s.chaos !== undefined) {
+      const t = timelineSchema({ devices: s.devices.map((d) => d.id), durationMs: s.duration });
+      const parsed = t.safeParse(s.chaos);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues)
+          ctx.addIssue({ ...issue, path: ['chaos', ...issue.path] } as never);
+      }
+    }
     if (s.crowd.maxInside > s.crowd.wallets) {
       ctx.addIssue({
         code: 'custom',
@@ -198,13 +212,16 @@ const ScenarioSchema = z
     }
   });
 
-export type Scenario = z.output<typeof ScenarioSchema>;
+export type Scenario = Omit<z.output<typeof ScenarioSchema>, 'chaos'> & { chaos: Timeline };
 export type ScenarioDevice = Scenario['devices'][number];
 
 /** Validate parsed JSON; `file` names the source in every problem line. */
 export function validateScenario(data: unknown, file: string): Scenario {
   const parsed = ScenarioSchema.safeParse(data);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const chaos = parsed.data.chaos === undefined ? [] : timelineSchema().parse(parsed.data.chaos);
+    return { ...parsed.data, chaos };
+  }
   throw new GhostfleetError(ErrorCodes.BadConfig, `scenario ${file} is invalid`, {
     details: formatIssues(parsed.error.issues, file),
   });

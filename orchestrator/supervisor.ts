@@ -32,7 +32,9 @@ function hostEntry(): { path: string; execArgv: string[] } {
   const path = fileURLToPath(
     new URL(`../devices/host-main.${fromSource ? 'ts' : 'js'}`, import.meta.url),
   );
-  return { path, execArgv: fromSource ? ['--import', 'tsx'] : [] };
+  // tsx resolved from here, not from the working directory: a run from source started in another
+  // directory (a results folder, a test's temp dir) must still find it.
+  return { path, execArgv: fromSource ? ['--import', import.meta.resolve('tsx')] : [] };
 }
 
 export class Supervisor extends EventEmitter<SupervisorEvents> {

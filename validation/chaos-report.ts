@@ -14,8 +14,7 @@
  *   recovery) and whose p95 (funding: mean) is back under the limit, or within 10 % of the
  *   before-value when that was already over it. A fault lasting to the run's end has no recovery.
  */
-import { z } from 'zod';
-import type { JournalRecord } from '../contract/journal.js';
+import type { ChaosRecord, JournalRecord } from '../contract/journal.js';
 import { KIND_OPERATION, OPERATIONS, type Operation } from '../contract/operations.js';
 import {
   inSpan,
@@ -28,20 +27,9 @@ import {
 } from './chaos-windows.js';
 import { replayJournal } from './replay.js';
 
+export { type ChaosRecord, ChaosRecordSchema } from '../contract/journal.js';
 export { formatChaos } from './chaos-format.js';
 export type { WindowStats } from './chaos-windows.js';
-
-/** A chaos timeline's start or end (orchestrator/chaos/runner.ts ChaosEvent), journaled. */
-export const ChaosRecordSchema = z.strictObject({
-  t: z.literal('chaos'),
-  at: z.number(),
-  /** The timeline entry (its index in the scenario's `chaos` list). */
-  entry: z.number().int().nonnegative(),
-  phase: z.enum(['start', 'end']),
-  fault: z.looseObject({ kind: z.string(), device: z.string().optional() }),
-  detail: z.string().optional(),
-});
-export type ChaosRecord = z.infer<typeof ChaosRecordSchema>;
 
 export type Windows = { before: WindowStats; during: WindowStats; after: WindowStats };
 

@@ -5,6 +5,7 @@
 
 import { formatDuration } from '../contract/duration.js';
 import { OPERATIONS, OUTCOMES } from '../contract/operations.js';
+import { formatChaos } from './chaos-report.js';
 import type { Report } from './report.js';
 import type { LatencySummary } from './stats.js';
 import type { ThresholdResult } from './thresholds.js';
@@ -163,6 +164,26 @@ export function formatReport(report: Report): string {
         `${db.deadlocks} deadlocks, ${db.rowsWritten} rows written, ${db.seqScans} sequential scans of hot tables`,
     );
   }
+  if (report.chaos) {
+    lines.push('');
+    lines.push(...formatChaos(report.chaos));
+  }
+  if (report.invariants) {
+    lines.push('');
+    lines.push('invariants (the database)');
+    for (const i of report.invariants) {
+      const mark = i.ok ? '✓' : i.reportOnly ? '·' : '✗';
+      lines.push(
+        `  ${mark} ${i.id.padEnd(3)} ${i.name}: ${i.count}${i.note ? ` (${i.note})` : ''}`,
+      );
+    }
+    for (const i of report.invariants.filter(
+      (x) => !x.ok && x.sample.length > 0 && !x.reportOnly,
+    )) {
+      lines.push(`  ${i.id} first offending rows (${Math.min(3, i.sample.length)} of ${i.count}):`);
+      for (const row of i.sample.slice(0, 3)) lines.push(`    ${JSON.stringify(row)}`);
+    }
+  }
   lines.push('');
   lines.push(`thresholds (latency: ${report.thresholdLatency})`);
   const width = Math.max(0, ...report.thresholds.map((t) => t.name.length));
@@ -176,10 +197,18 @@ export function formatReport(report: Report): string {
   }
   lines.push('');
   const failed = report.thresholds.filter((t) => !t.ok).length;
+  const n = report.thresholds.length;
+  const violated = (report.invariants ?? []).filter((i) => !i.ok && !i.reportOnly).length;
+  const invariants =
+    report.invariants === null
+      ? ''
+      : violated === 0
+        ? `; ${report.invariants.length} invariants hold`
+        : `; ${violated} invariants violated`;
   lines.push(
     report.passed
-      ? `PASSED (${report.thresholds.length} of ${report.thresholds.length} thresholds met)`
-      : `FAILED (${failed} of ${report.thresholds.length} thresholds not met)`,
+      ? `PASSED (${n} of ${n} thresholds met${invariants})`
+      : `FAILED (${failed} of ${n} thresholds not met${invariants})`,
   );
   return lines.join('\n');
 }

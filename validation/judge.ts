@@ -6,6 +6,7 @@
  * report RUN_DIR` calls it on a journal alone.
  */
 
+import { buildChaosSection } from './chaos-report.js';
 import { checkDatabase, type DatabaseCheck } from './check-database.js';
 import { readJournal } from './journal-file.js';
 import { type ReportFiles, writeReportFiles } from './render/files.js';
@@ -37,7 +38,7 @@ export async function judgeRun(input: JudgeInput): Promise<Judged> {
   if (invariants === null) {
     notes.push(`database invariants were not checked: ${input.noDatabaseReason ?? 'no database'}`);
   }
-  const report = buildReport(run, { invariants, notes });
+  const report = buildReport(run, { invariants, notes, chaos: buildChaosSection(records) });
   const files =
     input.resultsDir === undefined
       ? null

@@ -13,6 +13,7 @@ import {
   SOURCES,
   type Source,
 } from '../contract/operations.js';
+import type { ChaosSection } from './chaos-report.js';
 import { PERFORMED_OUTCOMES, type ReplayedRun } from './replay.js';
 import type { LatencySummary } from './stats.js';
 import { evaluateThresholds, type ThresholdResult } from './thresholds.js';
@@ -119,6 +120,8 @@ export interface Report {
   journal: { lateResults: number; strayResults: number; pending: number };
   /** The target database under the run's load, when it was monitored (a PostgreSQL target). */
   database: DatabaseSummary | null;
+  /** Per fault of the chaos timeline: before/during/after, detection, recovery (null: no chaos). */
+  chaos: ChaosSection | null;
   crowd: Record<string, unknown> | null;
   /** Facts a reader should not miss (fallback wallets, late results, pending events). */
   notes: string[];
@@ -199,7 +202,11 @@ function journalNotes(run: ReplayedRun): string[] {
 
 export function buildReport(
   run: ReplayedRun,
-  opts: { invariants?: InvariantVerdict[] | null; notes?: string[] } = {},
+  opts: {
+    invariants?: InvariantVerdict[] | null;
+    notes?: string[];
+    chaos?: ChaosSection | null;
+  } = {},
 ): Report {
   const plan = run.header.plan;
   const minutes = plan.durationMs / 60_000;
@@ -242,6 +249,7 @@ export function buildReport(
     passed: thresholds.length > 0 && thresholds.every((t) => t.ok) && invariantsOk,
     journal: { lateResults: run.lateResults, strayResults: run.strayResults, pending: run.pending },
     database: databaseSummary(run),
+    chaos: opts.chaos ?? null,
     crowd: closed?.crowd ?? null,
     notes: [...(closed?.notes ?? []), ...journalNotes(run), ...(opts.notes ?? [])],
   };

@@ -35,6 +35,7 @@ export interface RunFlags {
   collisions?: string;
   sandboxMode?: string;
   sandboxDb?: string;
+  faultProxy?: boolean;
   results: string;
   files: boolean;
 }
@@ -152,7 +153,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
   let runId = '';
   try {
     io.err(`ghostfleet: scenario ${scenario.name}, ${scenario.duration / 1000}s, seed ${seed}\n`);
-    const { report, journalPath, files } = await runAndJudge(
+    const { report, journalPath, files, abortReason } = await runAndJudge(
       {
         scenario,
         seed,
@@ -160,6 +161,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
         ...(flags.broker ? { brokerUrl: flags.broker } : {}),
         fleet: flags.fleet,
         ...(flags.metricsPort ? { metricsPort: port(flags.metricsPort) } : {}),
+        ...(flags.faultProxy ? { faultProxy: true } : {}),
         ...(monitorUrl(flags) ? { dbMonitorUrl: monitorUrl(flags) as string } : {}),
         ...(flags.devicesPerHost
           ? { devicesPerHost: Math.max(1, positiveInt(flags.devicesPerHost, '--devices-per-host')) }
@@ -203,6 +205,10 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
       io.err(`report: ${flags.json}\n`);
     }
     if (abort.signal.aborted) return ExitCodes.Interrupted;
+    if (abortReason !== null) {
+      io.err(`aborted: ${abortReason}\n`);
+      return ExitCodes.Aborted;
+    }
     return report.passed ? ExitCodes.Ok : ExitCodes.ThresholdsFailed;
   } finally {
     process.off('SIGINT', onSignal);

@@ -118,7 +118,8 @@ async function device(kind: DeviceKind, id: string, gatewayId?: string): Promise
   });
   // A device in a run is long-lived: its keep-alive sockets are open before a collision.
   await Promise.all([0, 1].map(() => client.balance(WARM_UP.fingerprint)));
-  return { config, client, reader, now: preciseNow, rng, sleep };
+  const faults = { webhook: { delayMedianMs: 0, delayP95Ms: 0, duplicateShare: 0 } };
+  return { config, client, reader, now: preciseNow, rng, sleep, faults };
 }
 
 const doors = () => [

@@ -1,7 +1,7 @@
 /** What every device kind implements: serve one patron, return the decision and its timestamps. */
 import type { Clock } from '../../contract/clock.js';
 import type { DeviceOutcome } from '../../contract/operations.js';
-import type { EventResult, PlanEvent } from '../../contract/payloads.js';
+import type { EventResult, PlanEvent, WebhookFaults } from '../../contract/payloads.js';
 import type { ApiResult, GhostPassClient } from '../../ghostpass/client.js';
 import type { DeviceConfig } from '../config.js';
 import type { Reader } from '../inputs/reader.js';
@@ -15,6 +15,8 @@ export interface ServeContext {
   readonly now: Clock;
   readonly rng: () => number;
   readonly sleep: (ms: number) => Promise<void>;
+  /** Chaos knobs the orchestrator sets over `cmd` (mutable: a timeline moves them mid-run). */
+  readonly faults: { webhook: WebhookFaults };
 }
 
 /** A result minus what the runtime fills in (id, op, source, at, queued). */

@@ -22,6 +22,25 @@ export function stripeDelay(ctx: ServeContext): number {
   return ctx.config.stripeDelayMs * Math.exp(0.35 * normal);
 }
 
+/**
+ * Chaos: Stripe's webhook arriving late (lognormal from the knob's median and p95: sigma =
+ * ln(p95 / median) / 1.645), on top of the payment time. 0 without the knob.
+ */
+export function webhookFaultDelay(ctx: ServeContext): number {
+  const { delayMedianMs: median, delayP95Ms: p95 } = ctx.faults.webhook;
+  if (median <= 0) return 0;
+  const sigma = p95 > median ? Math.log(p95 / median) / 1.645 : 0;
+  const u1 = Math.max(ctx.rng(), 1e-12);
+  const normal = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * ctx.rng());
+  return median * Math.exp(sigma * normal);
+}
+
+/** Chaos: this payment's webhook is delivered twice (Stripe re-delivers), drawn per payment. */
+export function webhookFaultDuplicate(ctx: ServeContext): boolean {
+  const share = ctx.faults.webhook.duplicateShare;
+  return share > 0 && ctx.rng() < share;
+}
+
 export interface Delivered {
   /** The deciding answer: the first 2xx among the calls, else the first call's. */
   hook: ApiResult<unknown>;

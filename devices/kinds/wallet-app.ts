@@ -14,7 +14,12 @@ import { checkoutCompletedEvent } from '../../ghostpass/stripe-events.js';
 import { callRecord, holdForStrike } from './collision.js';
 import type { KindHandler, ServeContext, Served } from './types.js';
 import { fromApi } from './types.js';
-import { deliverCheckoutCompleted, stripeDelay } from './wallet-app-stripe.js';
+import {
+  deliverCheckoutCompleted,
+  stripeDelay,
+  webhookFaultDelay,
+  webhookFaultDuplicate,
+} from './wallet-app-stripe.js';
 
 const POLL_INTERVAL_MS = 200;
 const CREDIT_DEADLINE_MS = 15_000;
@@ -60,7 +65,7 @@ export const walletApp: KindHandler = {
     const sent = session.sent;
 
     if (kind === 'purchase-vs-webhook') await holdForStrike(event, ctx);
-    else await ctx.sleep(stripeDelay(ctx));
+    else await ctx.sleep(stripeDelay(ctx) + webhookFaultDelay(ctx));
     // Signed at send time: Stripe's signature carries a timestamp checked within 300 s.
     const raw = checkoutCompletedEvent({
       sessionId,
@@ -72,7 +77,12 @@ export const walletApp: KindHandler = {
       raw,
       secret,
       sessionId,
-      ...(kind === undefined ? {} : { collision: kind }),
+      // A chaos re-delivery is the same wire behaviour as the webhook-duplicate collision.
+      ...(kind === undefined
+        ? webhookFaultDuplicate(ctx)
+          ? { collision: 'webhook-duplicate' as const }
+          : {}
+        : { collision: kind }),
     });
     // What every answer from here on carries.
     const flow = {

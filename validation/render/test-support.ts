@@ -190,6 +190,7 @@ export function handReport(overrides: Partial<Report> = {}): Report {
     crowd: null,
     invariants: null,
     database: null,
+    chaos: null,
     notes: [],
     ...overrides,
   };
