@@ -205,10 +205,8 @@ export function formatReport(report: Report): string {
       : violated === 0
         ? `; ${report.invariants.length} invariants hold`
         : `; ${violated} invariants violated`;
-  lines.push(
-    report.passed
-      ? `PASSED (${n} of ${n} thresholds met${invariants})`
-      : `FAILED (${failed} of ${n} thresholds not met${invariants})`,
-  );
+  const thresholds =
+    failed === 0 ? `${n} of ${n} thresholds met` : `${failed} of ${n} thresholds not met`;
+  lines.push(`${report.passed ? 'PASSED' : 'FAILED'} (${thresholds}${invariants})`);
   return lines.join('\n');
 }
