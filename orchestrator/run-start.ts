@@ -16,7 +16,6 @@ import { type FaultProxy, startFaultProxy } from '../ghostpass/fault-proxy.js';
 import { createAbortMonitor } from './abort.js';
 import { timelineProblems } from './chaos/actions.js';
 import { type Collector, type StateChange, startCollector } from './collector.js';
-import { type ControlServer, startControlServer } from './control.js';
 import { type DbMonitor, startDbMonitor } from './db-monitor.js';
 import { deviceConfigs } from './device-configs.js';
 import { createDistributor } from './distributor.js';
@@ -30,26 +29,27 @@ import { DeviceRegistry } from './registry.js';
 import { createRng } from './rng.js';
 import type { FleetRunOptions, RunContext } from './run-context.js';
 import { waitFor } from './run-context.js';
+import { startControl } from './run-control.js';
 import { inputSource, runPlanOf } from './scenario.js';
 import { Supervisor } from './supervisor.js';
 import { openTarget, type RunningTarget } from './target.js';
 
 export type Cleanups = Array<() => Promise<void>>;
 
-interface Ids {
+export interface Ids {
   opts: FleetRunOptions;
   now: () => number;
   runId: string;
   fleet: string;
   runDir: string;
 }
-interface Backbone extends Ids {
+export interface Backbone extends Ids {
   supervisor: Supervisor;
   broker: FleetBroker;
   target: RunningTarget;
   faultProxy: FaultProxy | null;
 }
-type Books = Backbone &
+export type Books = Backbone &
   Pick<
     RunContext,
     'journal' | 'registry' | 'metrics' | 'progress' | 'ledger' | 'distributor' | 'state' | 'abort'
@@ -224,68 +224,6 @@ async function startDevices(k: Books): Promise<number> {
     'not every device announced itself on the broker',
   );
   return configs.length;
-}
-
-/** `GET /status`: what `ghostfleet status` prints. */
-function runStatus(k: Books) {
-  const now = k.now();
-  const ops = k.opts.scenario.operations;
-  const snapshot = k.progress.snapshot({
-    now,
-    startAt: k.state.startAt || now,
-    totalMs: k.opts.scenario.duration,
-    targets: {
-      entry: ops.entry.perMinute,
-      concession: ops.concession.perMinute,
-      funding: ops.funding.perMinute,
-    },
-    devicesUp: k.registry.up().length,
-    devicesTotal: k.registry.all().length,
-  });
-  return {
-    runId: k.runId,
-    phase: k.state.phase,
-    stoppedAt: k.state.stoppedAt,
-    startAt: k.state.startAt,
-    endsAt: k.state.endsAt,
-    now,
-    operations: snapshot.operations,
-    pending: k.ledger.pending(),
-    devices: k.registry.all().map((d) => ({
-      id: d.id,
-      kind: d.kind,
-      status: d.status,
-      source: d.source,
-      births: d.births,
-      pid: d.pid ?? null,
-      /** Events sent to it and not yet answered: its line and what is in flight. */
-      owed: k.ledger.owed(d.id).length,
-    })),
-  };
-}
-
-async function startControl(k: Books, cleanups: Cleanups): Promise<ControlServer> {
-  const control = await startControlServer({
-    fleet: k.fleet,
-    registry: k.registry,
-    metrics: k.metrics.registry,
-    token: k.broker.token,
-    ...(k.opts.metricsPort ? { port: k.opts.metricsPort } : {}),
-    actions: {
-      kill: async (id) => k.supervisor.kill(id).pid,
-      revive: async (id) => (await k.supervisor.revive(id)).pid,
-      status: () => runStatus(k),
-      stop: async () => {
-        if (k.state.phase === 'running' && k.state.stoppedAt === null) {
-          k.state.stoppedAt = k.now();
-          k.opts.log('stop requested: no more arrivals; draining, then validating');
-        }
-        return { phase: k.state.phase };
-      },
-    },
-  });
-  cleanups.push(() => control.close());
-  return control;
 }
 
 async function monitorDatabase(k: Books, cleanups: Cleanups): Promise<DbMonitor | null> {
