@@ -25,6 +25,7 @@ const EXIT_BY_CODE: Partial<Record<string, ExitCode>> = {
   [ErrorCodes.TargetUnreachable]: ExitCodes.Unavailable,
   [ErrorCodes.ReaderUnavailable]: ExitCodes.Unavailable,
   [ErrorCodes.TargetRefused]: ExitCodes.Refused,
+  [ErrorCodes.Database]: ExitCodes.Unavailable,
 };
 
 /** What tests replace at the hardware edge (no readers on a CI machine); defaults are the real ones. */

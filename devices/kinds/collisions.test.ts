@@ -372,7 +372,8 @@ describe('device kinds perform collisions', () => {
     expect(meta.metadata).toMatchObject({ wallet_binding_id: event.wallet.binding });
     expect(event.wallet.binding).toMatch(/^wallet_unknown_/);
     expect(on('/api/wallet/balance', since)).toEqual([]); // GhostPass would create the wallet
-    expect(r.outcome).toBe('ok'); // 200: what GhostPass answers too (defect 6)
+    // Correct mode refuses it (404, Stripe retries); GhostPass itself answers 200 and the money is lost (defect 6).
+    expect(r.outcome).toBe('declined');
     const rows = await sb.query('select 1 from wallets where wallet_binding_id = $1', [
       event.wallet.binding,
     ]);
