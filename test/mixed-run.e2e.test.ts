@@ -138,8 +138,9 @@ describe.skipIf(missing !== null)(
                 pair.a,
                 'rs232-stx-etx-qr',
                 '201',
-                '16',
-                '400',
+                '8',
+                // Like a steward: a scan every 1.2 s (each partial frame goes idle, then is malformed).
+                '1200',
               ],
               { stdio: ['ignore', 'ignore', 'inherit'] },
             );

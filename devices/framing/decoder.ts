@@ -41,6 +41,17 @@ export abstract class FrameDecoder extends Transform {
     this.guard(() => this.reset());
   }
 
+  /**
+   * The input paused in the middle of a frame for longer than any reader pauses inside one: the
+   * frame's end will never come (a reader programmed with another suffix), so the partial frame
+   * is malformed now — not 512 bytes later — and decoding starts clean (an over-long line's
+   * discard mode ends too).
+   */
+  idle(reason: string): void {
+    if (this.buffered > 0) this.reject(reason);
+    this.guard(() => this.reset());
+  }
+
   protected accept(frame: DecodedFrame): void {
     this.frames++;
     this.emit('frame', frame);

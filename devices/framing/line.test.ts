@@ -144,4 +144,24 @@ describe('LineDecoder', () => {
     await decodeAll(d, [Buffer.from('\x02W1\x03\r', 'latin1')]);
     expect(frames).toEqual(['\\x02W1\\x03\\x0d']);
   });
+  it('turns a frame whose end never comes into one malformed frame when the input goes idle', () => {
+    const d = new LineDecoder(plain);
+    const seen: string[] = [];
+    d.on('frame', (f: { text?: string }) => seen.push(`frame ${f.text}`));
+    d.on('malformed', (reason: string) => seen.push(`malformed ${reason}`));
+    d.resume();
+    for (let i = 0; i < 3; i++) {
+      d.write(Buffer.from(`\x02wallet_${i}\x03`)); // STX … ETX into a CR LF profile
+      d.idle('no end of frame');
+    }
+    d.write(Buffer.from('ok\r\n'));
+    expect(seen).toEqual([
+      'malformed no end of frame',
+      'malformed no end of frame',
+      'malformed no end of frame',
+      'frame ok',
+    ]);
+    d.idle('nothing buffered: no count');
+    expect(d.malformed).toBe(3);
+  });
 });

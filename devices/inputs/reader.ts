@@ -17,6 +17,7 @@ import {
   readableCredential,
 } from '../framing/credential.js';
 import type { FrameDecoder } from '../framing/decoder.js';
+
 import type { DecodedFrame } from '../framing/frame.js';
 import { createDecoder } from '../framing/index.js';
 import { isVirtualBinding, type ReaderBinding, type ReaderSource } from './binding.js';
@@ -29,6 +30,7 @@ import type {
   ReaderSpec,
 } from './reader-types.js';
 import { SerialBinding } from './serial.js';
+
 import { VirtualHidBinding } from './virtual-hid.js';
 import { VirtualSerialBinding } from './virtual-serial.js';
 
@@ -37,10 +39,15 @@ export type * from './reader-types.js';
 /** How many bytes of input a reader keeps to show with a malformed frame. */
 export const RECENT_BYTES = 64;
 
+/** A partial frame idle this long is malformed (see BindingReader.armIdle). */
+export const FRAME_IDLE_MS = 1000;
+
 class BindingReader extends EventEmitter implements Reader {
   readonly counts: ReaderCounts = { ok: 0, malformed: 0, duplicate: 0, noread: 0 };
   readonly present?: (credential: Credential) => Promise<ReaderFrame>;
   private readonly decoder: FrameDecoder;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private lastChunkAt = 0;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   /** Arrival time of the first byte of the frame in progress. */
@@ -98,12 +105,32 @@ class BindingReader extends EventEmitter implements Reader {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     await this.binding.close();
     this.decoder.end();
   }
 
+  /**
+   * No reader pauses a second inside a frame (USB-CDC sends it at once, 9600 baud is a byte a
+   * millisecond, HID reports come every few ms): a partial frame idle that long never ends.
+   * Checked after pending input is read (setImmediate), so a stalled event loop is not a pause.
+   */
+  private armIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      setImmediate(() => {
+        if (this.closed || this.now() - this.lastChunkAt < FRAME_IDLE_MS) return;
+        this.frameStart = undefined;
+        this.decoder.idle(`no end of frame within ${FRAME_IDLE_MS} ms of its last byte`);
+      });
+    }, FRAME_IDLE_MS);
+    this.idleTimer.unref();
+  }
+
   private onChunk(chunk: Buffer): void {
     const t = this.now();
+    this.lastChunkAt = t;
+    this.armIdle();
     this.frameStart ??= t;
     const kept = Buffer.concat([this.recent, chunk]);
     this.recent = kept.length > RECENT_BYTES ? kept.subarray(kept.length - RECENT_BYTES) : kept;
