@@ -36,17 +36,21 @@ export const I3: Invariant = {
       sql: `${ORDERED},
         numbered as (select o.*, row_number() over (partition by wallet_id order by ts, id) as pos
           from ordered o),
-        marks as (select wallet_id, balance_before_cents as v, pos, 0 as k, id from numbered
-          union all select wallet_id, balance_after_cents as v, pos, 1 as k, id from numbered),
+        marks as (select wallet_id, wallet_binding_id, ts, balance_before_cents as v, pos, 0 as k, id
+            from numbered
+          union all select wallet_id, wallet_binding_id, ts, balance_after_cents as v, pos, 1 as k, id
+            from numbered),
         sourced as (select m.*, max(case when m.k = 1 then m.pos end) over (
             partition by m.wallet_id, m.v order by m.pos, m.k
             rows between unbounded preceding and current row) as source_pos
           from marks m where m.v is not null),
-        reads as (select s.id, s.v, s.source_pos,
+        reads as (select s.wallet_binding_id, s.ts, s.id, s.v, s.source_pos,
             lag(s.id) over (partition by s.wallet_id, s.v, s.source_pos order by s.pos) as other_id
           from sourced s where s.k = 0)
-        select n.wallet_binding_id, r.id, r.other_id, r.v as balance_before_cents, n.ts
-        from reads r join numbered n on n.id = r.id where r.other_id is not null`,
+        -- No join back to the rows: PGlite without statistics planned it as a nested loop
+        -- (31 s for 6,000 rows); every column the sample needs is carried through instead.
+        select r.wallet_binding_id, r.id, r.other_id, r.v as balance_before_cents, r.ts
+        from reads r where r.other_id is not null`,
       order: 'wallet_binding_id, ts, id',
     },
   ],
