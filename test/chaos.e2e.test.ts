@@ -46,11 +46,14 @@ describe('chaos through the fleet', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { t: string; phase?: string; entry?: number });
     const chaos = records.filter((r) => r.t === 'chaos');
-    // Five entries; the three with a `for` (or cut at the arrivals' end) end too.
+    // Five entries start; the kill and the spike end after their `for`, the webhook knobs when
+    // the arrivals end (the drain runs clean); concession-3's outage has no end (never revived).
     expect(new Set(chaos.filter((r) => r.phase === 'start').map((r) => r.entry))).toEqual(
       new Set([0, 1, 2, 3, 4]),
     );
-    expect(chaos.filter((r) => r.phase === 'end').length).toBe(5);
+    expect(new Set(chaos.filter((r) => r.phase === 'end').map((r) => r.entry))).toEqual(
+      new Set([0, 1, 2, 4]),
+    );
     const section = report.chaos;
     expect(section, logs.join('\n')).not.toBeNull();
     const kill = section?.faults.find((f) => f.kind === 'kill');
