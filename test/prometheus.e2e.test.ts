@@ -85,6 +85,16 @@ describe.skipIf(missing !== null)(
             );
             checks.push(
               (async () => {
+                // Prometheus starts in its own time (first scrape ~6 s here, longer on a loaded
+                // machine): wait for it to have scraped the devices at all, then for the data.
+                await until(
+                  'Prometheus scraping the devices',
+                  async () => {
+                    const v = await query(prom, 'up{job="ghostfleet"} == 1');
+                    return v.length >= 2 ? v : null;
+                  },
+                  90_000,
+                );
                 seen.metrics = await until(
                   'entry sojourn histograms',
                   async () => {

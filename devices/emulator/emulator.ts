@@ -54,9 +54,17 @@ export function createEmulator(profile: FirmwareProfile, opts: EmulatorOptions =
   const now = opts.now ?? preciseNow;
   const maxAttempts = opts.maxAttempts ?? 20;
 
+  /**
+   * Never before the deadline: Node's timers may fire up to a millisecond early (they round to
+   * whole ms), so a short wait is taken again — a byte never reaches the host before its wire time.
+   * Bounded, so an injected sleep that does not move the clock cannot spin.
+   */
   async function sleepUntil(deadline: number): Promise<void> {
-    const wait = deadline - now();
-    if (wait > 0) await sleep(wait);
+    for (let tries = 0; tries < 4; tries++) {
+      const wait = deadline - now();
+      if (wait <= 0) return;
+      await sleep(wait);
+    }
   }
 
   async function send(
