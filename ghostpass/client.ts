@@ -6,6 +6,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import { Pool } from 'undici';
 import type { z } from 'zod';
+import { epochNow } from '../contract/clock.js';
 import type { Method } from '../contract/operations.js';
 import { formatIssues } from '../contract/zod-issues.js';
 import {
@@ -134,7 +135,7 @@ const TIMEOUT_CODES = new Set([
   'UND_ERR_ABORTED',
 ]);
 
-const nowMs = (): number => performance.timeOrigin + performance.now();
+const nowMs = epochNow;
 
 /** undici publishes every fully written request here (docs: undici "Diagnostics Channel"). */
 const BODY_SENT = 'undici:request:bodySent';

@@ -6,7 +6,9 @@
  * decode time; a garbled frame is sent (the decoder must report it) and the patron re-presents;
  * a duplicate sends the good frame twice (the host suppresses it within sameCodeDelayMs).
  */
+
 import { setTimeout as delay } from 'node:timers/promises';
+import { type Clock, epochNow } from '../../contract/clock.js';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
 import type { Credential } from '../framing/credential.js';
@@ -45,8 +47,8 @@ export interface Emulator {
   present(credential: Credential, sink: Sink): Promise<PresentResult>;
 }
 
-/** Epoch ms with sub-millisecond resolution (Date.now() only has whole milliseconds). */
-export const preciseNow = (): number => performance.timeOrigin + performance.now();
+/** Epoch ms with sub-millisecond resolution: the project's one clock (contract/clock.ts). */
+export const preciseNow: Clock = epochNow;
 
 export function createEmulator(profile: FirmwareProfile, opts: EmulatorOptions = {}): Emulator {
   const rng = opts.rng ?? Math.random;

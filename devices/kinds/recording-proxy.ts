@@ -4,9 +4,11 @@
  * forwarding it (a slow target, so a short client timeout really fires). A request whose client
  * gave up is still forwarded and served, as a real server does: the proxy never tells it.
  */
+
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { epochNow } from '../../contract/clock.js';
 
 export interface Recorded {
   method: string;
@@ -26,7 +28,7 @@ export interface RecordingProxy {
   close(): Promise<void>;
 }
 
-const nowMs = () => performance.timeOrigin + performance.now();
+const nowMs = epochNow;
 const FORWARDED = ['content-type', 'x-device-fingerprint', 'stripe-signature', 'idempotency-key'];
 
 export async function startRecordingProxy(
