@@ -107,14 +107,20 @@ async function killAndRevive(prom: string, info: ReadyInfo): Promise<void> {
     .filter(([, v]) => v === '0')
     .map(([t]) => t * 1000);
   seen.killToDownMs = Math.min(...downs) - killedAt;
+  const revivedAt = Date.now() / 1000;
   await info.supervisor.revive('door-1');
-  // The revived process is a new target (new port) once http_sd refreshes; wait for two of its
-  // scrapes so that rate() over it has two samples.
+  // Wait for two successful scrapes of the revived process (so that rate() over it has two
+  // samples), counted by their own timestamps after the revival: the new process may get the old
+  // one's port back, and then it is the same series — "two samples in the last minute" would be
+  // true after one scrape, with the failed scrapes' stale markers in between.
   await until(
     'the revived door-1 scraped twice',
     async () => {
-      const q = 'count_over_time(up{job="ghostfleet",device="door-1"}[1m]) >= 2 and up == 1';
-      return (await instant(prom, q)).series.length === 1 ? true : null;
+      const recent = await instant(prom, 'up{job="ghostfleet",device="door-1"}[1m]');
+      const ok = recent.series.flatMap((x) =>
+        (x.values ?? []).filter(([t, v]) => t > revivedAt && v === '1'),
+      );
+      return ok.length >= 2 ? true : null;
     },
     40_000,
   );
