@@ -18,6 +18,12 @@ export interface PacingInput {
   startAt: number;
   endsAt: number;
   lookaheadMs: number;
+  /**
+   * How far the planner has really planned (epoch ms). Plans go out per window, so between
+   * windows the planned count lags `now + lookahead` by up to a window: measuring the deficit
+   * there would over-correct. Default: now + lookaheadMs.
+   */
+  plannedUntil?: () => number;
   correctionMs?: number;
   everyMs?: number;
   windowMs?: number;
@@ -51,7 +57,7 @@ export function createPhysicalPacer(input: PacingInput): PhysicalPacer {
         const first = h[0] as { t: number; n: number };
         const span = Math.max(now - first.t, 1000);
         const physicalRate = ((physical - first.n) * 60_000) / span;
-        const horizon = Math.min(now + input.lookaheadMs, input.endsAt);
+        const horizon = Math.min(input.plannedUntil?.() ?? now + input.lookaheadMs, input.endsAt);
         const want = (rate * (horizon - input.startAt)) / 60_000;
         const have = input.virtualPlanned(op) + physical;
         const correction = ((want - have) * 60_000) / correctionMs;

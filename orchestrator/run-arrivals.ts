@@ -18,7 +18,12 @@ import { inputSource } from './scenario.js';
 const TICK_MS = 200;
 export const PLAN_WINDOW_MS = 1000;
 
-function physicalPacer(ctx: RunContext, planner: Planner, lookaheadMs: number): PhysicalPacer {
+function physicalPacer(
+  ctx: RunContext,
+  planner: Planner,
+  lookaheadMs: number,
+  plannedUntil: () => number,
+): PhysicalPacer {
   const { scenario } = ctx;
   const ops = [
     ...new Set(
@@ -39,6 +44,7 @@ function physicalPacer(ctx: RunContext, planner: Planner, lookaheadMs: number): 
     startAt: ctx.state.startAt,
     endsAt: planner.endsAt,
     lookaheadMs,
+    plannedUntil,
   });
 }
 
@@ -90,7 +96,8 @@ export async function runArrivals(ctx: RunContext, onRunning?: () => void): Prom
   });
   ctx.state.endsAt = planner.endsAt;
   const horizonMs = scenario.lookahead + PLAN_WINDOW_MS;
-  const pacer = physicalPacer(ctx, planner, horizonMs);
+  let plannedUntil = ctx.state.startAt;
+  const pacer = physicalPacer(ctx, planner, horizonMs, () => plannedUntil);
   await enterPhase(ctx, 'running', now());
   onRunning?.();
   const onAbort = () => {
@@ -113,7 +120,8 @@ export async function runArrivals(ctx: RunContext, onRunning?: () => void): Prom
         pacer.update(t);
         if (t >= nextWindow) {
           nextWindow = t + PLAN_WINDOW_MS;
-          const due = planner.next(Math.min(t + horizonMs, planner.endsAt));
+          plannedUntil = Math.min(t + horizonMs, planner.endsAt);
+          const due = planner.next(plannedUntil);
           if (due.length > 0) ctx.distributor.send(due);
         }
       }
