@@ -72,28 +72,28 @@ export function updateDevicesUp(ctx: RunContext): void {
   }
 }
 
+/** The run's planner: the virtual devices, the target's items, its zero-fee venue when it has one. */
+function plannerFor(ctx: RunContext): Planner {
+  const free = ctx.target.ids.zeroFeeVenue;
+  const gatewayId = free?.entryGateways[0];
+  return createPlanner({
+    scenario: ctx.scenario,
+    seed: ctx.opts.seed,
+    startAt: ctx.state.startAt,
+    items: ctx.target.ids.items,
+    walletRef,
+    ...(free && gatewayId ? { zeroFeeVenue: { venueId: free.venueId, gatewayId } } : {}),
+    devices: ctx.scenario.devices
+      .filter((d) => inputSource(d.input) === 'virtual')
+      .map(({ id, kind }) => ({ id, kind })),
+  });
+}
+
 /** Runs the arrivals to the scenario's end (or an abort); returns the planner (its crowd stats). */
 export async function runArrivals(ctx: RunContext, onRunning?: () => void): Promise<Planner> {
   const { scenario, opts, now } = ctx;
   ctx.state.startAt = now() + (opts.warmupMs ?? 1500);
-  const planner = createPlanner({
-    scenario,
-    seed: opts.seed,
-    startAt: ctx.state.startAt,
-    items: ctx.target.ids.items,
-    walletRef,
-    ...(ctx.target.ids.zeroFeeVenue?.entryGateways[0]
-      ? {
-          zeroFeeVenue: {
-            venueId: ctx.target.ids.zeroFeeVenue.venueId,
-            gatewayId: ctx.target.ids.zeroFeeVenue.entryGateways[0],
-          },
-        }
-      : {}),
-    devices: scenario.devices
-      .filter((d) => inputSource(d.input) === 'virtual')
-      .map(({ id, kind }) => ({ id, kind })),
-  });
+  const planner = plannerFor(ctx);
   ctx.state.endsAt = planner.endsAt;
   const horizonMs = scenario.lookahead + PLAN_WINDOW_MS;
   let plannedUntil = ctx.state.startAt;
