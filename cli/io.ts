@@ -3,6 +3,8 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   cwd: string;
+  /** stderr is a terminal (progress bars redraw with \r); absent: a line per update. */
+  errIsTTY?: boolean;
   env: Record<string, string | undefined>;
 }
 
@@ -10,5 +12,6 @@ export const processIo: CliIo = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   cwd: process.cwd(),
+  errIsTTY: process.stderr.isTTY === true,
   env: process.env,
 };

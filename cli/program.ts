@@ -12,8 +12,10 @@ import { profilesCommand, profilesValidateCommand } from './commands/profiles.js
 import { type QrFlags, qrCommand } from './commands/qr.js';
 import { type ReaderListers, readersCommand } from './commands/readers.js';
 import { type ReportFlags, reportCommand } from './commands/report.js';
+import { registerRollback } from './commands/rollback.js';
 import { type RunFlags, runCommand } from './commands/run.js';
 import { type SandboxFlags, sandboxCommand } from './commands/sandbox.js';
+import { registerSeed } from './commands/seed.js';
 import { type ValidateFlags, validateCommand } from './commands/validate.js';
 import type { CliIo } from './io.js';
 
@@ -207,6 +209,8 @@ export function buildProgram(
         setExit(await chaosCommand(verb, device, flags.stateDir, io)),
       );
   }
+  registerSeed(program, io, setExit);
+  registerRollback(program, io, setExit);
   addHardwareCommands(program, io, setExit, deps);
   return program;
 }
