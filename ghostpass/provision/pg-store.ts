@@ -13,6 +13,7 @@ import type { Db } from '../sandbox/db.js';
 import { openPostgres } from '../sandbox/db-postgres.js';
 import type { TargetItem } from '../target.js';
 import { deleteTestRows } from './pg-rollback.js';
+import { findTestData } from './pg-test-data.js';
 import type { EntryConfigPlan, GatewayPlan, VenuePlan } from './plan.js';
 import { TEST_WALLET_PATTERN } from './plan.js';
 import { REQUIRED_SCHEMA } from './required-schema.js';
@@ -206,6 +207,7 @@ export function pgStore(db: Db, label: string): ProvisionStore {
       );
       return Number(r.rows[0]?.n ?? 0);
     },
+    findTestData: (ids) => findTestData(db, ids),
     deleteTestData: (venueIds): Promise<TableCount[]> =>
       db.transaction((tx) => deleteTestRows(tx, venueIds)),
     close: () => db.close(),

@@ -5,7 +5,7 @@
  * method is idempotent: it adds only what is missing, found by natural key, so a re-run after an
  * interruption completes the seed and a second run adds nothing.
  */
-import type { TargetItem } from '../target.js';
+import type { TargetIds, TargetItem } from '../target.js';
 import type { EntryConfigPlan, GatewayPlan, VenuePlan } from './plan.js';
 
 export interface Ensured<T> {
@@ -29,6 +29,15 @@ export interface SchemaProblem {
   table: string;
   /** Absent columns; empty when the whole table is absent. */
   missingColumns: string[];
+}
+
+export interface TestDataReport {
+  /** The venue has a `venue_entry_configs` row. */
+  entryConfig: boolean;
+  /** Each named gateway that is absent, of another venue, of the wrong type or not ENABLED. */
+  badGateways: string[];
+  missingItems: string[];
+  testWallets: number;
 }
 
 export interface ProvisionStore {
@@ -55,6 +64,8 @@ export interface ProvisionStore {
   ): Promise<WalletBatch>;
   /** How many `wallet_test_N` wallets exist (1..N counted once each). */
   countTestWallets(): Promise<number>;
+  /** What of the test data `ids` names the database holds (health). */
+  findTestData(ids: TargetIds): Promise<TestDataReport>;
   /** Deletes the test venues' rows and the test wallets' rows in one transaction. */
   deleteTestData(venueIds: readonly string[]): Promise<TableCount[]>;
   close(): Promise<void>;

@@ -1,0 +1,105 @@
+/**
+ * `ghostfleet health --target URL [--env-file .env.test] [--db URL]`: is this GhostPass ready for
+ * a run? The database (reachable, the invariants' tables and columns, the test data the env file
+ * names), the API (a balance read as test wallet 1) and the Stripe webhook endpoint (a mis-signed
+ * event gets 400, a signed harmless one is accepted). A ✓/✗ checklist; exit 3 on any ✗.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
+import { ExitCodes } from '../../contract/exit-codes.js';
+import { createGhostPassClient } from '../../ghostpass/client.js';
+import { parseEnvFile, targetFromEnv } from '../../ghostpass/env-file.js';
+import { apiChecks, webhookChecks } from '../../ghostpass/health/api.js';
+import { type Check, fail, formatChecks, healthy, skip } from '../../ghostpass/health/check.js';
+import { databaseChecks } from '../../ghostpass/health/database.js';
+import { openPgStore } from '../../ghostpass/provision/pg-store.js';
+import type { TargetIds } from '../../ghostpass/target.js';
+import type { CliIo } from '../io.js';
+import { requireDb, wholeNumber } from './seed.js';
+
+export interface HealthFlags {
+  target?: string;
+  envFile: string;
+  db?: string;
+  wallets: string;
+  timeout: string;
+}
+
+function readTarget(flags: HealthFlags, io: CliIo) {
+  const path = resolve(io.cwd, flags.envFile);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new GhostfleetError(
+      ErrorCodes.BadArgument,
+      `health needs the run's env file (ids, webhook secret): cannot read ${path} (pass --env-file)`,
+      { cause: err },
+    );
+  }
+  const vars = parseEnvFile(text);
+  if (flags.target) vars.API_BASE_URL = flags.target;
+  return targetFromEnv(vars);
+}
+
+async function dbChecks(
+  url: string | undefined,
+  ids: TargetIds,
+  wallets: number,
+): Promise<Check[]> {
+  if (url === undefined) return [skip('database', 'connect', 'no --db given')];
+  let store: Awaited<ReturnType<typeof openPgStore>>;
+  try {
+    store = await openPgStore(requireDb(url, 'health'));
+  } catch (err) {
+    return [fail('database', 'connect', (err as Error).message)];
+  }
+  try {
+    return await databaseChecks(store, ids, wallets);
+  } catch (err) {
+    return [fail('database', 'query', (err as Error).message)];
+  } finally {
+    await store.close();
+  }
+}
+
+export async function healthCommand(flags: HealthFlags, io: CliIo): Promise<number> {
+  const wallets = wholeNumber(flags.wallets, '--wallets', 0, 1_000_000);
+  const timeoutMs = wholeNumber(flags.timeout, '--timeout-ms', 100, 120_000);
+  const target = readTarget(flags, io);
+  const checks = await dbChecks(flags.db, target.ids, wallets);
+  const client = createGhostPassClient({ baseUrl: target.baseUrl, timeoutMs, connections: 2 });
+  try {
+    checks.push(...(await apiChecks(client)));
+    checks.push(...(await webhookChecks(client, target.webhookSecret)));
+  } finally {
+    await client.close();
+  }
+  const good = healthy(checks);
+  io.out(
+    `health of ${target.baseUrl}\n${formatChecks(checks)}\n${good ? 'HEALTHY' : 'UNHEALTHY: fix every ✗ before a run'}\n`,
+  );
+  return good ? ExitCodes.Ok : ExitCodes.Unavailable;
+}
+
+export function registerHealth(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('health')
+    .description(
+      'check a GhostPass deployment before a run: database (schema, test data), API (a balance read), webhook endpoint (a mis-signed event must get 400); exit 3 on any ✗',
+    )
+    .option('--target <url>', 'the GhostPass base URL (default API_BASE_URL of the env file)')
+    .option('--env-file <file>', "the run's ids and STRIPE_WEBHOOK_SECRET", '.env.test')
+    .option('--db <postgres-url>', 'also check its database (a Supabase connection string works)')
+    .option('--wallets <n>', 'test wallets the run needs', '1')
+    .option('--timeout-ms <n>', 'per-request timeout', '10000')
+    .addHelpText(
+      'after',
+      '\nExample:\n  ghostfleet health --target http://127.0.0.1:8787 --env-file .env.test --db postgres://postgres@127.0.0.1:5432/ghostpass',
+    )
+    .action(async (flags: { timeoutMs: string } & Omit<HealthFlags, 'timeout'>) =>
+      setExit(await healthCommand({ ...flags, timeout: flags.timeoutMs }, io)),
+    );
+}
