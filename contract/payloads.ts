@@ -64,6 +64,12 @@ export const CallRecordSchema = z.strictObject({
   code: z.string().optional(),
   sent: epochMs,
   responded: epochMs,
+  /**
+   * The index (in `calls`) of the attempt this call repeats, same operation and same
+   * Idempotency-Key: the patron meant ONE charge, so every row past the first is a double
+   * charge (GHOSTPASS.md defect 4), not a timed-out request's explained row.
+   */
+  retryOf: z.number().int().nonnegative().optional(),
 });
 export type CallRecord = z.infer<typeof CallRecordSchema>;
 

@@ -115,7 +115,11 @@ export function buildCollision(
       const w = crowd.entry(at, INITIAL_ENTRY_FEE_CENTS);
       crowd.charge(w, INITIAL_ENTRY_FEE_CENTS);
       const second = at + rng.next() * (spec.spreadMs ?? 0);
-      return [entry(at, w, 'first'), entry(second, w, 'second')];
+      // The patrons arrive up to 50 ms apart, but both doors send at ONE instant (after the later
+      // arrival's read): each member's own strike let them send up to 50 ms apart, far longer
+      // than a sandbox handler runs, so the two requests were never in flight at once.
+      const together = { strikeAt: second + STRIKE_MARGIN_MS };
+      return [entry(at, w, 'first', together), entry(second, w, 'second', together)];
     }
     case 'double-charge': {
       const a = ctx.cart(rng);

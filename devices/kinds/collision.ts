@@ -61,6 +61,6 @@ export async function withTimeoutRetry<T>(
     return { result: first, attempts: 1, idempotencyKey, calls, firstSent: first.sent };
   }
   const retry = await send({ idempotencyKey });
-  calls.push(callRecord(name, retry));
+  calls.push({ ...callRecord(name, retry), retryOf: 0 });
   return { result: retry, attempts: 2, idempotencyKey, calls, firstSent: first.sent };
 }

@@ -304,6 +304,7 @@ describe('device kinds perform collisions', () => {
     }
     expect(r.attempts).toBe(2);
     expect(r.calls?.map((c) => c.outcome)).toEqual(['timeout', 'ok']);
+    expect(r.calls?.map((c) => c.retryOf)).toEqual([undefined, 0]); // the retry names its original
     const first = r.calls?.[0];
     expect(r.outcome).toBe('ok');
     expect(r.sent).toBe(first?.sent); // the patron waited from the first attempt

@@ -43,7 +43,23 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Fault knob: delay before every SQL statement the handlers issue (see db-latency.ts). */
   statementLatencyMs?: number;
+  /**
+   * `ghostpass` mode only: the network time of each supabase-js call (a PostgREST HTTP round
+   * trip) before its statement runs; default GHOSTPASS_ROUND_TRIP_MS. Correct mode ignores it.
+   */
+  postgrestRoundTripMs?: number;
 }
+
+/**
+ * The real handlers call Supabase over HTTP for every statement: a serverless function to
+ * PostgREST and back costs milliseconds (same region), not the microseconds of an in-process
+ * PGlite query. That time is what keeps a handler's read and its write apart while another
+ * request for the same wallet is in flight (defects 1-3). Without it the handlers finished in
+ * well under the ~1 ms by which two device processes' simultaneous requests arrive apart, so a
+ * 60-s fleet run saw no two-door race at all (I4 never fired). 5 ms is a conservative hop;
+ * set 0 for the bare statements.
+ */
+export const GHOSTPASS_ROUND_TRIP_MS = 5;
 
 export interface Sandbox {
   /** The mode that really runs (the schema found in the database agrees with it). */
@@ -83,8 +99,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   });
   let latencyMs = opts.latencyMs ?? 0;
   let statementLatencyMs = opts.statementLatencyMs ?? 0;
+  const roundTripMs =
+    mode === 'ghostpass' ? Math.max(0, opts.postgrestRoundTripMs ?? GHOSTPASS_ROUND_TRIP_MS) : 0;
   // Handlers see the decorated handle; provisioning and the returned `db` stay undelayed.
-  const handlerDb = withStatementLatency(db, () => statementLatencyMs);
+  const handlerDb = withStatementLatency(db, () => statementLatencyMs + roundTripMs);
   const inFlight = new Set<Promise<void>>();
 
   const server = createServer((req, res) => {

@@ -22,9 +22,8 @@ export const DEFECT_CAUGHT_BY: Readonly<Record<number, readonly string[]>> = {
   1: ['I2', 'I3'], // concurrent debits lose an update
   2: ['I2', 'I3'], // a debit overlapping a webhook credit loses the credit
   3: ['I4'], // two doors: the same entry_number, two initials
-  // A retry after a timeout charges twice: I10 lists the timed-out request's row as explained,
-  // with its event id. Calling it a double charge needs the journal to link a retry to its
-  // original, which the journal schema cannot say today.
+  // A retry after a timeout charges twice: the retry's call names its original (`retryOf`), so
+  // I10 reports the second row as `double_charge` (reconcile/match.ts).
   4: ['I10'],
   5: ['I8'], // duplicate / concurrent webhook deliveries credit twice
   6: ['I8'], // webhook for an unknown wallet: the session is never credited

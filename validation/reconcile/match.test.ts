@@ -13,7 +13,8 @@ import { createOrchestratorMetrics } from '../../orchestrator/metrics.js';
 import { createProgressWindow } from '../../orchestrator/progress.js';
 import { readJournal } from '../journal-file.js';
 import { TEST_RUN_PLAN } from '../testing/run-builder.js';
-import { matchJournal } from './match.js';
+import { type Finding, type MatchClass, matchJournal } from './match.js';
+import { CORRUPTION_CLASSES, type ReconcileResult, reconcileResult } from './reconcile.js';
 import { type FleetRequest, fleetSessions, foldJournal } from './requests.js';
 import type { RowUnit } from './rows.js';
 
@@ -67,6 +68,71 @@ describe('matchJournal', () => {
       ['matched', 'r1'],
       ['row_without_request', 'r2'],
     ]);
+  });
+});
+
+/** retry-after-timeout as pos-terminal.ts records it: a 1-ms timeout, then the retry's 200. */
+const retried = (id: string): EventResult => ({
+  ...purchaseOk(id, 0, 900),
+  attempts: 2,
+  idempotencyKey: 'a0b1c2d3-0000-4000-8000-000000000001',
+  calls: [
+    { name: 'purchase', outcome: 'timeout', sent: 0, responded: 1 },
+    { name: 'purchase', outcome: 'ok', status: 200, sent: 2, responded: 900, retryOf: 0 },
+  ],
+});
+
+describe('a purchase retried after a timeout (defect 4)', () => {
+  it('charged twice: the second row is a double charge, not an explained timeout', () => {
+    const f = matchJournal([req('R', retried('R'))], [row('r1', 300), row('r2', 800)], 100);
+    expect(f.map((x) => [x.cls, x.eventId, x.unit?.key])).toEqual([
+      ['matched', 'R', 'r1'],
+      ['double_charge', 'R', 'r2'],
+    ]);
+    expect(f[1]?.detail).toBe(
+      '2 attempts, Idempotency-Key a0b1c2d3-0000-4000-8000-000000000001: charged 2 times for one purchase',
+    );
+  });
+
+  it('charged once (the target honoured the Idempotency-Key): matched, nothing else', () => {
+    const f = matchJournal([req('R', retried('R'))], [row('r1', 300)], 100);
+    expect(f.map((x) => [x.cls, x.unit?.key])).toEqual([['matched', 'r1']]);
+  });
+
+  it('a timed-out purchase that was never retried still explains its row', () => {
+    const timedOut: EventResult = { ...purchaseOk('T', 0, 500), outcome: 'timeout' };
+    const f = matchJournal([req('T', timedOut)], [row('r1', 300)], 100);
+    expect(f.map((x) => [x.cls, x.unit?.key])).toEqual([['explained', 'r1']]);
+  });
+});
+
+describe('I10 as an invariant result', () => {
+  it('its sample shows every corruption class, however many rows another class has', () => {
+    const classes = Object.fromEntries(
+      (['matched', 'explained', ...CORRUPTION_CLASSES] as MatchClass[]).map((c) => [
+        c,
+        { count: 0, sample: [] as Finding[] },
+      ]),
+    ) as ReconcileResult['classes'];
+    const many = Array.from(
+      { length: 20 },
+      (_, i): Finding => ({ cls: 'ok_without_rows', wallet: `w${i}` }),
+    );
+    classes.ok_without_rows = { count: 28, sample: many };
+    classes.double_charge = {
+      count: 2,
+      sample: [
+        { cls: 'double_charge', wallet: 'd1' },
+        { cls: 'double_charge', wallet: 'd2' },
+      ],
+    };
+    const r = reconcileResult({ classes, corruption: 30 }, 20, 1);
+    expect(r.sample).toHaveLength(20);
+    expect(r.sample.filter((x) => x.problem === 'double_charge').map((x) => x.wallet)).toEqual([
+      'd1',
+      'd2',
+    ]);
+    expect(r.note).toMatch(/ok_without_rows 28, double_charge 2$/);
   });
 });
 

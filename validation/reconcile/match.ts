@@ -9,6 +9,10 @@
  *    whose time window holds it and that did not get a 200. If that request timed out, its device
  *    died (`interrupted`) or it has a `late` record, the row is *explained*; a 4xx (`declined`)
  *    or any other outcome that wrote a row is corruption; a row with no such request is too.
+ * Between the two, a request that retried (a call with `retryOf`: the same operation sent again
+ * with the same Idempotency-Key after a timeout) and got its 200 meant ONE charge: every further
+ * row of its wallet and amount within its window is a `double_charge` (defect 4), never a
+ * timed-out request's explained row. A target that honours the key writes one row: it passes.
  */
 import type { Operation } from '../../contract/operations.js';
 import type { EventResult } from '../../contract/payloads.js';
@@ -23,7 +27,8 @@ export type MatchClass =
   | 'ok_rows_incomplete'
   | 'declined_wrote_rows'
   | 'failed_wrote_rows'
-  | 'row_without_request';
+  | 'row_without_request'
+  | 'double_charge';
 
 export interface Finding {
   cls: MatchClass;
@@ -156,6 +161,42 @@ function claimOk(st: State, req: FleetRequest, ok: EventResult): void {
   else claim(st, u, req, ...matchedAs(req));
 }
 
+/** The calls of the deciding answer that repeat an earlier attempt (retry-after-timeout). */
+function retries(ok: EventResult): number {
+  return (ok.calls ?? []).filter((c) => c.retryOf !== undefined).length;
+}
+
+/**
+ * Step 1b: a retried request that got its 200 already claimed one row; the rows its other
+ * attempts wrote (same wallet, same amount, inside its window) are charges the patron never
+ * meant — defect 4's double charge.
+ */
+function claimRetried(st: State, requests: readonly FleetRequest[]): void {
+  for (const req of requests) {
+    const ok = sawOk(req);
+    if (ok === undefined || req.op !== 'concession' || retries(ok) === 0) continue;
+    const amount = chargedOf(req, ok);
+    const [from, to] = windowOf(req, st.slackMs);
+    const extra = (st.byWallet.get(`purchase|${req.wallet}`) ?? []).filter(
+      (x) =>
+        !st.claimed.has(x) &&
+        x.atMs >= from &&
+        x.atMs <= to &&
+        (amount === undefined || x.amountCents === amount),
+    );
+    const key = ok.idempotencyKey ? `, Idempotency-Key ${ok.idempotencyKey}` : '';
+    for (const u of extra) {
+      claim(
+        st,
+        u,
+        req,
+        'double_charge',
+        `${(ok.calls ?? []).length} attempts${key}: charged ${extra.length + 1} times for one purchase`,
+      );
+    }
+  }
+}
+
 /** Step 2: who wrote each unit no 200 claimed? The nearest request that got no 200, if any. */
 function attributeLeftovers(
   st: State,
@@ -216,6 +257,7 @@ export function matchJournal(
     const ok = sawOk(req);
     if (ok !== undefined) claimOk(st, req, ok);
   }
+  claimRetried(st, requests);
   attributeLeftovers(st, requests, units);
   return st.findings;
 }

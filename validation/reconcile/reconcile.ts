@@ -16,6 +16,7 @@ export const CORRUPTION_CLASSES: readonly MatchClass[] = [
   'declined_wrote_rows',
   'failed_wrote_rows',
   'row_without_request',
+  'double_charge',
 ];
 
 export interface ReconcileResult {
@@ -58,11 +59,16 @@ export function reconcileResult(
   sampleSize: number,
   ms: number,
 ): InvariantResult {
+  // Round-robin over the classes: 28 rows of one class must not hide the 2 of another (a
+  // double charge behind a run's unacknowledged credits).
   const sample: Row[] = [];
-  for (const c of CORRUPTION_CLASSES) {
-    for (const f of r.classes[c].sample) {
-      if (sample.length < sampleSize) sample.push({ problem: c, ...f });
-    }
+  for (let i = 0; sample.length < sampleSize; i++) {
+    const round = CORRUPTION_CLASSES.flatMap((c) => {
+      const f = r.classes[c].sample[i];
+      return f === undefined ? [] : [{ problem: c, ...f }];
+    });
+    if (round.length === 0) break;
+    sample.push(...round.slice(0, sampleSize - sample.length));
   }
   const explained = r.classes.explained;
   const ids = explained.sample.map((f) => f.eventId).filter((x) => x !== undefined);

@@ -9,6 +9,8 @@
  *   (JSON.stringify), which is how `/api/wallet/fund` ends up writing a NULL balance (defect 12);
  * - an insert naming a column the table lacks fails as a whole (PostgREST PGRST204; here
  *   PostgreSQL's "column does not exist"), which is defect 10.
+ * - every call is a network round trip (supabase-js `fetch`es PostgREST): the handler's `await`
+ *   gives the event loop to other requests before the statement runs (`roundTrip` below).
  * Table and column names come from this folder's code, never from a request.
  */
 import type { Db } from '../db.js';
@@ -38,7 +40,19 @@ function columns(values: Row): [string[], unknown[]] {
   return [entries.map(([k]) => ident(k)), entries.map(([, v]) => jsonValue(v))];
 }
 
+/**
+ * A PostgREST call is an HTTP request, so the real handler's `await` between two statements is a
+ * macrotask: other requests are read and handled meanwhile. PGlite's in-process query runs its
+ * WASM synchronously and resolves in microtasks, so without this yield a handler's whole chain
+ * of "separate" statements ran before the next request was even parsed: two doors' scans of one
+ * wallet never interleaved and defect 3 could not fire in a fleet run (measured: 0 of 30
+ * simultaneous pairs raced; with the yield, 30 of 30). No latency is invented: on a real
+ * PostgreSQL the socket already yields, and `statementLatencyMs` still models a slow database.
+ */
+const roundTrip = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 async function run(db: Db, sql: string, params: unknown[]): Promise<Result<Row[]>> {
+  await roundTrip();
   try {
     return { data: (await db.query<Row>(sql, params)).rows, error: null };
   } catch (err) {
