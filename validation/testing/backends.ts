@@ -35,10 +35,24 @@ export interface BackendKind {
   start(): Promise<Harness>;
 }
 
+/**
+ * A JS Date holds milliseconds, the database's clock microseconds: a `t0` truncated to its
+ * millisecond would put rows written just before it (the provisioning's opening FUND rows) inside
+ * the window — a test that failed only sometimes. So t0 is the next whole millisecond, and this
+ * returns once the database clock has passed it: every earlier row is before t0, every later one
+ * at or after it.
+ */
 const clock = (db: Db) => async () => {
-  const r = await db.query<{ now: unknown }>('select clock_timestamp() as now');
-  const now = r.rows[0]?.now;
-  return now instanceof Date ? now : new Date(String(now));
+  const r = await db.query<{ t0: unknown }>(
+    `select date_trunc('milliseconds', clock_timestamp()) + interval '1 millisecond' as t0`,
+  );
+  const raw = r.rows[0]?.t0;
+  const t0 = raw instanceof Date ? raw : new Date(String(raw));
+  // At most about a millisecond of polling.
+  for (;;) {
+    const passed = await db.query<{ ok: boolean }>('select clock_timestamp() >= $1 as ok', [t0]);
+    if (passed.rows[0]?.ok === true) return t0;
+  }
 };
 
 let schemas = 0;
