@@ -28,7 +28,7 @@ export async function rollbackCommand(flags: RollbackFlags, io: CliIo): Promise<
         `${formatTable(
           ['table', 'deleted'],
           counts.map((c) => [c.table, String(c.rows)]),
-        )}\n\n${total} rows deleted in one transaction\n`,
+        )}\n${total} rows deleted in one transaction\n`,
     );
     return ExitCodes.Ok;
   } finally {
