@@ -20,6 +20,8 @@ import { idempotencyKeyOf, requestHash, withIdempotency } from './idempotency.js
 import { parseJsonBody } from './json-body.js';
 import type { SandboxMode } from './mode.js';
 import { provision } from './provision.js';
+import { handleRest, REST_PREFIX, type RestContext, writeRest } from './rest/handler.js';
+import { schemaCache } from './rest/schema-cache.js';
 import { ROUTES, type Route } from './routes.js';
 import { schemaModeOf } from './schema.js';
 
@@ -48,6 +50,9 @@ export interface SandboxOptions {
    * trip) before its statement runs; default GHOSTPASS_ROUND_TRIP_MS. Correct mode ignores it.
    */
   postgrestRoundTripMs?: number;
+  /** Serves the PostgREST subset at `/rest/v1/` (rest/, README "PostgREST subset") with these keys. */
+  serviceKey?: string;
+  anonKey?: string;
 }
 
 /**
@@ -104,6 +109,17 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   // Handlers see the decorated handle; provisioning and the returned `db` stay undelayed.
   const handlerDb = withStatementLatency(db, () => statementLatencyMs + roundTripMs);
   const inFlight = new Set<Promise<void>>();
+  const rest: RestContext | null =
+    opts.serviceKey === undefined
+      ? null
+      : {
+          db,
+          schema: schemaCache(db),
+          keys: {
+            serviceKey: opts.serviceKey,
+            ...(opts.anonKey === undefined ? {} : { anonKey: opts.anonKey }),
+          },
+        };
 
   const server = createServer((req, res) => {
     const p = serve(req, res).catch(() => {
@@ -115,6 +131,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
+    if (rest !== null && path.startsWith(REST_PREFIX))
+      return writeRest(res, await handleRest(req, rest));
     const route = routes.get(path);
     if (route === undefined) {
       req.resume();
