@@ -8,6 +8,7 @@ import ws from 'ws';
 import { type Sandbox, startSandbox } from '../server.js';
 
 const SERVICE_KEY = 'sandbox-service-key-for-tests';
+const ANON_KEY = 'sandbox-anon-key-for-tests';
 let sandbox: Sandbox;
 let sb: SupabaseClient;
 
@@ -16,6 +17,7 @@ beforeAll(async () => {
     webhookSecret: 'whsec_test',
     wallets: 30,
     serviceKey: SERVICE_KEY,
+    anonKey: ANON_KEY,
   });
   await sandbox.db.query(
     'create function add_cents(a integer, b integer) returns integer language sql as $$ select a + b $$',
@@ -270,6 +272,10 @@ describe('rpc', () => {
     const set = await sb.rpc('rich_wallets', { min_cents: 700 }).select('wallet_binding_id');
     expect(set.error).toBeNull();
     expect((set.data as unknown[]).length).toBeGreaterThan(0);
+    const viaGet = await sb.rpc('add_cents', { a: 1, b: 2 }, { get: true });
+    expect(viaGet.data).toBe(3);
+    const badArg = await sb.rpc('add_cents', { a: 1, c: 2 });
+    expect(badArg.error?.code).toBe('PGRST202');
     const missing = await sb.rpc('no_such_fn', {});
     expect(missing.error?.code).toBe('PGRST202');
   });
@@ -286,5 +292,17 @@ describe('auth', () => {
     expect(r.error?.code).toBe('PGRST301');
     const none = await fetch(`${sandbox.url}/rest/v1/wallets`);
     expect(none.status).toBe(401);
+    expect(await none.json()).toMatchObject({ code: 'PGRST301' });
+    const mixed = await fetch(`${sandbox.url}/rest/v1/wallets`, {
+      headers: { apikey: SERVICE_KEY, Authorization: 'Bearer forged' },
+    });
+    expect(mixed.status).toBe(401);
+    const anon = createClient(sandbox.url, ANON_KEY, {
+      realtime: { transport: ws as never },
+      auth: { persistSession: false },
+    });
+    const read = await anon.from('wallets').select('id').limit(1);
+    expect(read.error).toBeNull();
+    expect(read.data).toHaveLength(1);
   });
 });
