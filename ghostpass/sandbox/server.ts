@@ -53,6 +53,8 @@ export interface SandboxOptions {
   /** Serves the PostgREST subset at `/rest/v1/` (rest/, README "PostgREST subset") with these keys. */
   serviceKey?: string;
   anonKey?: string;
+  /** `/rest/v1/` reads answer at most this many rows (default 1000, Supabase's max_rows; 0: no cap). */
+  restMaxRows?: number;
 }
 
 /**
@@ -115,6 +117,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       : {
           db,
           schema: schemaCache(db),
+          maxRows: opts.restMaxRows === 0 ? null : (opts.restMaxRows ?? 1000),
           keys: {
             serviceKey: opts.serviceKey,
             ...(opts.anonKey === undefined ? {} : { anonKey: opts.anonKey }),

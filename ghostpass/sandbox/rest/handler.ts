@@ -28,6 +28,11 @@ export interface RestContext {
   db: Db;
   keys: RestKeys;
   schema: SchemaCache;
+  /**
+   * PostgREST's `db-max-rows`: a read never answers more rows than this, silently (Supabase's
+   * default is 1000: the old validator's vacuous passes). null = no cap.
+   */
+  maxRows: number | null;
 }
 
 const errorReply = (e: RestError): RestReply => ({
@@ -80,8 +85,9 @@ async function route(
   const query = parseQuery(params);
   if (method === 'GET' || method === 'HEAD') {
     const range = parseRange(headerOf(req, 'range'));
+    const asked = query.limit ?? range?.limit ?? null;
     const page = {
-      limit: query.limit ?? range?.limit ?? null,
+      limit: ctx.maxRows === null ? asked : Math.min(asked ?? ctx.maxRows, ctx.maxRows),
       offset: query.offset ?? range?.offset ?? null,
     };
     const built = buildSelect(path, info, query, page);
