@@ -176,11 +176,14 @@ async function answer(db: Db, built: Built, prefs: Prefs, shape: AnswerShape): P
   const n = items.length;
   const range = n === 0 ? '*' : `${shape.offset}-${shape.offset + n - 1}`;
   const headers = { 'content-range': `${range}/${prefs.count ? total : '*'}` };
-  if (shape.head) return { status: shape.status, headers, body: undefined };
+  // PostgREST answers 206 when a counted read returns part of the matching rows.
+  const partial = !shape.write && prefs.count && n < total;
+  const status = partial ? 206 : shape.status;
+  if (shape.head) return { status, headers, body: undefined };
   if (shape.write && !prefs.representation)
     return { status: shape.status === 200 ? 204 : shape.status, headers, body: undefined };
   const body = prefs.single ? JSON.stringify(items[0]) : JSON.stringify(items);
-  return { status: shape.status, headers, body };
+  return { status, headers, body };
 }
 
 async function rpc(
