@@ -119,6 +119,6 @@ export function formatBench(r: BenchResult): string {
       `${`${x.factor}x`.padEnd(6)}${pad(`${num(x.runPhase, 1)}x`, 11)}${pad(`${num(x.total, 1)}x`, 9)}${pad(`${num(x.perHttpRequestRunPhase, 1)}x`, 25)}`,
     );
   }
-  for (const v of r.venues) out.push('', ...venueLines(v));
+  for (const v of r.venues) out.push('', ...venueLines(v, p.cpuSecondsPer1000));
   return out.join('\n');
 }

@@ -26,9 +26,18 @@ export interface RssVerdict {
   max: number;
   /** Median of the samples after warm-up: the level "flat" is judged against. */
   baseline: number;
-  /** Every post-warm-up sample within ±tolerance of the baseline. */
+  /** Every post-warm-up sample within ±tolerance of the baseline (GC sawtooth peaks count). */
+  withinBand: boolean;
+  /** Median of the last third after warm-up ÷ median of the first third, − 1: growth, not peaks. */
+  drift: number;
+  /** |drift| ≤ tolerance: the level does not climb (a leak) nor sink. */
   flat: boolean;
 }
+
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
+};
 
 /**
  * `values` in time order; the first `warmupSamples` are start-up (module load, JIT, pools filling)
@@ -41,8 +50,10 @@ export function judgeRss(
 ): RssVerdict | null {
   const judged = values.slice(Math.max(0, warmupSamples));
   if (judged.length === 0 || values.length === 0) return null;
-  const sorted = [...judged].sort((a, b) => a - b);
-  const baseline = sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
+  const baseline = median(judged);
+  const third = Math.max(1, Math.floor(judged.length / 3));
+  const early = median(judged.slice(0, third));
+  const drift = early > 0 ? median(judged.slice(-third)) / early - 1 : 0;
   const lo = Math.min(...judged);
   const hi = Math.max(...judged);
   return {
@@ -52,6 +63,8 @@ export function judgeRss(
     min: Math.min(...values),
     max: Math.max(...values),
     baseline,
-    flat: hi <= baseline * (1 + tolerance) && lo >= baseline * (1 - tolerance),
+    withinBand: hi <= baseline * (1 + tolerance) && lo >= baseline * (1 - tolerance),
+    drift,
+    flat: Math.abs(drift) <= tolerance,
   };
 }

@@ -2,8 +2,8 @@
  * The soak bench (not a test, not in CI): the fleet at pilot rate (demo's devices and rates) for
  * `--duration` (30 min by default) against the trivial target, sampling the RSS of every process —
  * this orchestrator (with the embedded broker), each device host, the target — every `--every`.
- * Prints first/last/min/max per process and whether each stays within ±10 % of its post-warm-up
- * median (the first `--warmup` is start-up: JIT, pools filling, and only reported).
+ * Prints first/last/min/max per process and whether its level stays within ±10 % after warm-up
+ * (drift of the last third vs the first third; the first `--warmup` is start-up and only reported).
  *
  *   npm run bench:soak -- [--duration 30m] [--every 10s] [--warmup 2m] [--devices-per-host N]
  */
@@ -86,10 +86,10 @@ async function main(): Promise<void> {
     clearInterval(timer);
     const warmupSamples = Math.ceil(warmupMs / everyMs);
     console.log(
-      `soak: ${scenario.name}, ${values.duration}, samples every ${values.every}, warm-up ${warmupMs / 1000} s (${warmupSamples} samples) not judged; flat = every later sample within ±10 % of their median`,
+      `soak: ${scenario.name}, ${values.duration}, samples every ${values.every}, warm-up ${warmupMs / 1000} s (${warmupSamples} samples) not judged; flat = median of the last third after warm-up within ±10 % of the first third's (drift); band = every sample within ±10 % of the median (GC peaks break it)`,
     );
     console.log(
-      `${'process'.padEnd(24)}${'samples'.padStart(8)}${'first'.padStart(11)}${'last'.padStart(11)}${'min'.padStart(11)}${'max'.padStart(11)}${'median'.padStart(11)}  flat`,
+      `${'process'.padEnd(24)}${'samples'.padStart(8)}${'first'.padStart(11)}${'last'.padStart(11)}${'min'.padStart(11)}${'max'.padStart(11)}${'median'.padStart(11)}${'drift'.padStart(9)}  band  flat`,
     );
     let allFlat = true;
     for (const [name, s] of series) {
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
       }
       allFlat &&= v.flat;
       console.log(
-        `${name.padEnd(24)}${String(v.samples).padStart(8)}${mb(v.first).padStart(11)}${mb(v.last).padStart(11)}${mb(v.min).padStart(11)}${mb(v.max).padStart(11)}${mb(v.baseline).padStart(11)}  ${v.flat ? 'yes' : 'NO'}`,
+        `${name.padEnd(24)}${String(v.samples).padStart(8)}${mb(v.first).padStart(11)}${mb(v.last).padStart(11)}${mb(v.min).padStart(11)}${mb(v.max).padStart(11)}${mb(v.baseline).padStart(11)}${`${(v.drift * 100).toFixed(1)} %`.padStart(9)}  ${v.withinBand ? 'yes ' : 'no  '}  ${v.flat ? 'yes' : 'NO'}`,
       );
     }
     const performed = Object.values(report.operations).reduce((n, o) => n + o.outcomes.ok, 0);
