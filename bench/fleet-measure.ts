@@ -32,7 +32,9 @@ export interface OperationMeasurement {
   planned: number;
   performed: number;
   outcomes: Record<Outcome, number>;
+  scheduleLagP50Seconds: number | null;
   scheduleLagP99Seconds: number | null;
+  scheduleLagMaxSeconds: number | null;
   sojournP99Seconds: number | null;
   serviceP99Seconds: number | null;
 }
@@ -49,6 +51,16 @@ export interface FleetMeasurement {
   /** HTTP requests the trivial target answered during this run, by path. */
   httpRequests: Record<string, number>;
   httpRequestsTotal: number;
+  devicesPerHost: number;
+  /** Patrons planned (all operations) and how many ended dropped. */
+  planned: number;
+  dropped: number;
+  /**
+   * MQTT PUBLISH packets through the orchestrator's client from the ready moment to the end:
+   * plans = plan batches the distributor sent; published/received = every PUBLISH it sent/got
+   * (results batches, status, reader diagnostics, control). Devices talk only to the orchestrator.
+   */
+  mqtt: { plans: number; published: number; received: number } | null;
   cpu: {
     clockTicks: number;
     orchestratorSeconds: number;
@@ -81,11 +93,13 @@ export async function measureFleet(opts: {
   seed: number;
   target: TargetProcess;
   clockTicks: number;
+  devicesPerHost?: number;
 }): Promise<FleetMeasurement> {
   const { scenario, target } = opts;
   const stateDir = mkdtempSync(join(tmpdir(), 'gf-bench-'));
   const logs: string[] = [];
   let readyTicks: number | null = null;
+  let mqttCounts: (() => FleetMeasurement['mqtt']) | null = null;
   const countsBefore = await target.counts();
   const before: ProcCpu = readProcCpu();
   const t0 = performance.now();
@@ -103,7 +117,9 @@ export async function measureFleet(opts: {
       stateDir,
       fleet: 'bench',
       log: (line) => logs.push(line),
+      ...(opts.devicesPerHost ? { devicesPerHost: opts.devicesPerHost } : {}),
       onReady: (info) => {
+        mqttCounts = info.mqttCounts;
         // Everything spent so far is start-up: this process, reaped children, live device hosts.
         let ticks = totalTicks(readProcCpu());
         for (const host of info.supervisor.hosts()) {
@@ -126,10 +142,14 @@ export async function measureFleet(opts: {
 
   const operations = {} as Record<Operation, OperationMeasurement>;
   let performed = 0;
+  let planned = 0;
+  let dropped = 0;
   for (const op of OPERATIONS) {
     const r = report.operations[op];
     const done = PERFORMED_OUTCOMES.reduce((n, o) => n + r.outcomes[o], 0);
     performed += done;
+    planned += r.planned;
+    dropped += r.outcomes.dropped;
     operations[op] = {
       targetPerMinute: r.targetPerMinute,
       achievedPerMinute: r.achievedPerMinute,
@@ -137,7 +157,9 @@ export async function measureFleet(opts: {
       planned: r.planned,
       performed: done,
       outcomes: r.outcomes,
+      scheduleLagP50Seconds: r.scheduleLagSeconds.p50,
       scheduleLagP99Seconds: r.scheduleLagSeconds.p99,
+      scheduleLagMaxSeconds: r.scheduleLagSeconds.max,
       sojournP99Seconds: r.sojournSeconds.p99,
       serviceP99Seconds: r.serviceSeconds.p99,
     };
@@ -156,6 +178,10 @@ export async function measureFleet(opts: {
     performed,
     httpRequests,
     httpRequestsTotal,
+    devicesPerHost: opts.devicesPerHost ?? 1,
+    planned,
+    dropped,
+    mqtt: (mqttCounts as (() => FleetMeasurement['mqtt']) | null)?.() ?? null,
     cpu: {
       clockTicks: hz,
       orchestratorSeconds: (after.utime + after.stime - before.utime - before.stime) / hz,

@@ -19,9 +19,12 @@ import { type FleetMeasurement, measureFleet } from './fleet-measure.js';
 import { type BenchResult, formatBench } from './format.js';
 import { runPeer } from './peer.js';
 import { benchScenario } from './scenario.js';
+import { HUNDRED_X, STADIUM, venueScenario } from './stadium.js';
 import { forkTrivialTarget } from './target-process.js';
 
 const FACTORS = [1, 10] as const;
+/** 261 devices in 4 hosts: a venue runs a few host machines, not one process per door (issue 6). */
+const VENUE_DEVICES_PER_HOST = 66;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -29,12 +32,26 @@ async function main(): Promise<void> {
       duration: { type: 'string', default: '30s' },
       json: { type: 'string' },
       seed: { type: 'string', default: '1' },
+      'devices-per-host': { type: 'string', default: '1' },
+      'stadium-duration': { type: 'string', default: '60s' },
+      'hundred-duration': { type: 'string', default: '20s' },
+      'skip-venues': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (values.help) {
-    console.log('usage: fleet-rate [--duration 30s] [--json FILE] [--seed N]');
+    console.log(
+      [
+        'usage: fleet-rate [--duration 30s] [--json FILE] [--seed N] [--devices-per-host N]',
+        '                  [--stadium-duration 60s] [--hundred-duration 20s] [--skip-venues]',
+        '  --duration          each of the 1x and 10x demo runs',
+        '  --devices-per-host  demo devices per device-host process in the 1x/10x runs (default 1)',
+        '  --stadium-duration  the stadium run (60 doors, 200 POS, 60,000 wallets; 65 devices per host)',
+        '  --hundred-duration  the 100x pilot run (same devices, 20,000 scans + 12,000 txn/min)',
+        '  --skip-venues       only the 1x/10x runs and autocannon',
+      ].join('\n'),
+    );
     return;
   }
   if (process.platform !== 'linux') {
@@ -44,6 +61,12 @@ async function main(): Promise<void> {
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
   const hz = clockTicks();
+  const devicesPerHost = Number(values['devices-per-host']);
+  if (!Number.isInteger(devicesPerHost) || devicesPerHost < 1) {
+    throw new Error(
+      `--devices-per-host must be a positive integer, got ${values['devices-per-host']}`,
+    );
+  }
   const demo = await loadScenario('demo');
 
   const target = await forkTrivialTarget();
@@ -59,8 +82,31 @@ async function main(): Promise<void> {
           seed,
           target,
           clockTicks: hz,
+          devicesPerHost,
         }),
       );
+    }
+    const venues: FleetMeasurement[] = [];
+    if (!values['skip-venues']) {
+      for (const [v, d] of [
+        [STADIUM, values['stadium-duration']],
+        [HUNDRED_X, values['hundred-duration']],
+      ] as const) {
+        const scenario = venueScenario(demo, { ...v, durationMs: parseDuration(d) });
+        process.stderr.write(
+          `running ${v.name} (${scenario.devices.length} devices) for ${d} ...\n`,
+        );
+        venues.push(
+          await measureFleet({
+            scenario,
+            factor: v.entryPerMinute / demo.operations.entry.perMinute,
+            seed,
+            target,
+            clockTicks: hz,
+            devicesPerHost: VENUE_DEVICES_PER_HOST,
+          }),
+        );
+      }
     }
     // The peer fires as many requests as the 10x run planned operations (same order of work).
     const biggest = fleet[fleet.length - 1];
@@ -85,6 +131,7 @@ async function main(): Promise<void> {
       walletCooldownSeconds: demo.crowd.walletCooldown / 1000,
       seed,
       fleet,
+      venues,
       peer,
       targetCpuSeconds,
       ratios: fleet.map((m) => ({

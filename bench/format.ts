@@ -1,6 +1,7 @@
 /** The bench's human output: a header saying what is measured, one table per rate, the peer, the ratios. */
 import { OPERATIONS, OUTCOMES } from '../contract/operations.js';
 import type { FleetMeasurement } from './fleet-measure.js';
+import { messagesLine, venueLines } from './format-venue.js';
 import type { PeerResult } from './peer.js';
 
 export interface BenchResult {
@@ -13,6 +14,8 @@ export interface BenchResult {
   walletCooldownSeconds: number;
   seed: number;
   fleet: FleetMeasurement[];
+  /** The stadium and 100x runs (device-host mode); empty with --skip-venues. */
+  venues: FleetMeasurement[];
   peer: PeerResult;
   /** The trivial target's own CPU over the whole bench (both fleet runs + autocannon): context only. */
   targetCpuSeconds: number;
@@ -94,6 +97,7 @@ function fleetTable(m: FleetMeasurement): string {
     `  ${m.performed} operations, ${m.httpRequestsTotal} HTTP requests to the target`,
     `  CPU s/1000 ops: run ${num(c.runPhasePer1000Ops)}  total ${num(c.totalPer1000Ops)}   (run phase per 1000 HTTP requests: ${num(c.runPhasePer1000HttpRequests)})`,
   );
+  lines.push(messagesLine(m));
   for (const n of m.notes) lines.push(`  note: ${n}`);
   return lines.join('\n');
 }
@@ -115,5 +119,6 @@ export function formatBench(r: BenchResult): string {
       `${`${x.factor}x`.padEnd(6)}${pad(`${num(x.runPhase, 1)}x`, 11)}${pad(`${num(x.total, 1)}x`, 9)}${pad(`${num(x.perHttpRequestRunPhase, 1)}x`, 25)}`,
     );
   }
+  for (const v of r.venues) out.push('', ...venueLines(v, p.cpuSecondsPer1000));
   return out.join('\n');
 }

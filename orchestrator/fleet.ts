@@ -23,6 +23,16 @@ export interface FleetRunResult {
 
 function announce(ctx: RunContext): void {
   const { broker, opts } = ctx;
+  let published = 0;
+  let received = 0;
+  if (opts.onReady) {
+    broker.mqtt.on('packetsend', (p) => {
+      if (p.cmd === 'publish') published++;
+    });
+    broker.mqtt.on('packetreceive', (p) => {
+      if (p.cmd === 'publish') received++;
+    });
+  }
   opts.onReady?.({
     runId: ctx.runId,
     fleet: ctx.fleet,
@@ -32,6 +42,7 @@ function announce(ctx: RunContext): void {
     target: ctx.target.description,
     journalPath: ctx.journal.path,
     supervisor: ctx.supervisor,
+    mqttCounts: () => ({ plans: ctx.distributor.messages(), published, received }),
   });
   const url = new URL(broker.url);
   const where = `-h ${url.hostname} -p ${url.port || 1883}`;

@@ -64,6 +64,12 @@ export interface ReadyInfo {
   target: string;
   journalPath: string;
   supervisor: Supervisor;
+  /**
+   * MQTT PUBLISH packets the orchestrator's client sent (plans, control) and received (results,
+   * status, reader diagnostics) since this ready moment; `plans` = plan messages over the whole run
+   * (the bench's messages per event).
+   */
+  mqttCounts(): { plans: number; published: number; received: number };
 }
 
 export type RunPhase = RunState['phase'];
