@@ -101,7 +101,7 @@ export interface FaultEnv {
 
 /**
  * A source of independent uniform [0, 1) streams by label. The fleet passes its seeded one
- * (orchestrator/rng.ts `createRng(seed).fork(label).next`), so `--seed` fixes every fault draw.
+ * (contract/rng.ts `createRng(seed).fork(label).next`), so `--seed` fixes every fault draw.
  */
 export type RandomStreams = (label: string) => () => number;
 

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, fetch, Pool } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isGhostfleetError } from '../contract/errors.js';
-import { createRng } from '../orchestrator/rng.js';
+import { createRng } from '../contract/rng.js';
 import { type FaultProxy, type FaultSet, startFaultProxy } from './fault-proxy.js';
 import { lognormalSampler } from './fault-proxy-faults.js';
 
@@ -49,7 +49,7 @@ afterEach(async () => {
 });
 
 async function proxy(faults: FaultSet = [], seed: string | number = 7): Promise<FaultProxy> {
-  // The fleet's own seeded streams, as the lead wires them (orchestrator/rng.ts).
+  // The fleet's own seeded streams, as the lead wires them (contract/rng.ts).
   const random = (label: string) => createRng(seed).fork(`fault-proxy/${label}`).next;
   const p = await startFaultProxy({ target: targetUrl, faults, random });
   open.push(p);

@@ -25,8 +25,8 @@ import {
 } from '../contract/collisions.js';
 import type { Method, Operation } from '../contract/operations.js';
 import type { Cart, PlanEvent, WalletRef } from '../contract/payloads.js';
+import type { Rng } from '../contract/rng.js';
 import { type Crowd, INITIAL_ENTRY_FEE_CENTS } from './crowd.js';
-import type { Rng } from './rng.js';
 
 export interface ZeroFeeVenue {
   venueId: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../contract/rng.js';
 import { createCrowd, INITIAL_ENTRY_FEE_CENTS, REENTRY_FEE_CENTS } from './crowd.js';
-import { createRng } from './rng.js';
 
 const base = { openingBalanceCents: 10_000, cooldownMs: 20_000 };
 

@@ -19,7 +19,7 @@
  * - at `maxInside`, an entry first walks someone out (counted in `forcedLeaves`).
  */
 import type { Operation } from '../contract/operations.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../contract/rng.js';
 
 /** GhostPass defaults with the pilot seed (GHOSTPASS.md 1: initial 2500; re-entry 1000 + 25). */
 export const INITIAL_ENTRY_FEE_CENTS = 2500;

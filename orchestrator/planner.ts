@@ -29,6 +29,7 @@ import {
   type Operation,
 } from '../contract/operations.js';
 import type { Cart, PlanEvent, WalletRef } from '../contract/payloads.js';
+import { createRng, type Rng } from '../contract/rng.js';
 import type { ZeroFeeVenue } from './collisions.js';
 import {
   type CollisionStats,
@@ -36,7 +37,6 @@ import {
   createCollisionQueue,
 } from './collisions-queue.js';
 import { type CrowdStats, createCrowd } from './crowd.js';
-import { createRng, type Rng } from './rng.js';
 import { inputSource, type Scenario } from './scenario.js';
 
 export interface Item {

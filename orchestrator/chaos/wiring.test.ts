@@ -7,10 +7,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epochNow } from '../../contract/clock.js';
+import { createRng } from '../../contract/rng.js';
 import { type ApiResult, createGhostPassClient } from '../../ghostpass/client.js';
 import { type FaultProxy, startFaultProxy } from '../../ghostpass/fault-proxy.js';
 import { type Sandbox, startSandbox } from '../../ghostpass/sandbox/server.js';
-import { createRng } from '../rng.js';
 import { chaosActions, timelineProblems } from './actions.js';
 import { createChaosRunner } from './runner.js';
 import { parseTimeline } from './timeline.js';
