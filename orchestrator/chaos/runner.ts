@@ -66,122 +66,145 @@ interface Transition {
   phase: 'start' | 'end';
 }
 
+/** One runner's state: which entries started and ended, what it did, what is still running. */
+interface RunnerState {
+  readonly opts: ChaosRunnerOptions;
+  readonly started: Set<number>;
+  readonly ended: Set<number>;
+  readonly all: ChaosEvent[];
+  readonly failed: string[];
+  readonly pending: Set<Promise<void>>;
+  /** The knobs last set on the target. */
+  applied: ChaosKnobs;
+}
+
 export function createChaosRunner(opts: ChaosRunnerOptions): ChaosRunner {
-  const { timeline, startAt, actions, log } = opts;
-  const started = new Set<number>();
-  const ended = new Set<number>();
-  const all: ChaosEvent[] = [];
-  const failed: string[] = [];
-  const pending = new Set<Promise<void>>();
-  let applied: ChaosKnobs = NO_KNOBS;
-
-  function act(label: string, fn: () => unknown): void {
-    const fail = (err: unknown) => {
-      const line = `chaos: ${label} failed: ${err instanceof Error ? err.message : String(err)}`;
-      failed.push(line);
-      log(line);
-    };
-    try {
-      const p = fn();
-      if (p instanceof Promise) {
-        const tracked: Promise<void> = p
-          .then(() => {}, fail)
-          .finally(() => pending.delete(tracked));
-        pending.add(tracked);
-      }
-    } catch (err) {
-      fail(err);
-    }
-  }
-
-  const endOf = (e: TimelineEntry) => (e.forMs === null ? null : startAt + e.atMs + e.forMs);
-  const offset = (t: number) => formatDuration(Math.max(0, t - startAt));
-
-  function due(now: number): Transition[] {
-    const out: Transition[] = [];
-    for (const entry of timeline) {
-      const start = startAt + entry.atMs;
-      const end = endOf(entry);
-      if (!started.has(entry.index) && start <= now)
-        out.push({ due: start, entry, phase: 'start' });
-      if (!ended.has(entry.index) && end !== null && end <= now) {
-        out.push({ due: end, entry, phase: 'end' });
-      }
-    }
-    // In time order; at the same instant an end goes first (a revive before the next kill).
-    return out.sort(
-      (a, b) => a.due - b.due || (a.phase === 'end' ? -1 : 1) - (b.phase === 'end' ? -1 : 1),
-    );
-  }
-
-  function deviceAction(t: Transition): void {
-    const f = t.entry.fault;
-    if (f.kind !== 'kill' && f.kind !== 'offline') return;
-    const id = f.device;
-    if (t.phase === 'start') act(`kill ${id}`, () => actions.kill(id));
-    else act(`revive ${id}`, () => actions.revive(id));
-  }
-
-  function event(t: Transition, now: number, why?: string): ChaosEvent {
-    const late = Math.round(now - t.due);
-    const when = `${t.phase === 'start' ? 'scheduled' : 'ending'} at +${offset(t.due)}`;
-    const timing = why ?? `${when}${late > 0 ? `, ${late} ms late` : ''}`;
-    const detail = `${describeFault(t.entry.fault)}: ${timing}`;
-    const e: ChaosEvent = {
-      at: now,
-      entry: t.entry.index,
-      fault: t.entry.fault,
-      phase: t.phase,
-      detail,
-    };
-    all.push(e);
-    log(`chaos: ${t.phase} ${e.detail}`);
-    return e;
-  }
-
-  function applyKnobs(): void {
-    const active = timeline.filter((e) => started.has(e.index) && !ended.has(e.index));
-    const next = knobsOf(active.map((e) => e.fault));
-    if (next.dbLatencyMs !== applied.dbLatencyMs) {
-      act('set db latency', () => actions.setDbLatency(next.dbLatencyMs));
-    }
-    if (!sameKnobs.http(next.http, applied.http)) {
-      act('set http faults', () => actions.setHttpFaults(next.http));
-    }
-    if (!sameKnobs.webhook(next.webhook, applied.webhook)) {
-      act('set webhook faults', () => actions.setWebhookFaults(next.webhook));
-    }
-    applied = next;
-  }
-
-  function run(transitions: Transition[], now: number, why?: string): ChaosEvent[] {
-    const out: ChaosEvent[] = [];
-    for (const t of transitions) {
-      (t.phase === 'start' ? started : ended).add(t.entry.index);
-      deviceAction(t);
-      out.push(event(t, now, why));
-    }
-    if (out.length > 0) applyKnobs();
-    return out;
-  }
-
+  const r: RunnerState = {
+    opts,
+    started: new Set(),
+    ended: new Set(),
+    all: [],
+    failed: [],
+    pending: new Set(),
+    applied: NO_KNOBS,
+  };
   return {
-    tick: (now = opts.now()) => run(due(now), now),
-    stop(now = opts.now()) {
-      const knobs = timeline.filter(
-        (e) =>
-          started.has(e.index) &&
-          !ended.has(e.index) &&
-          e.fault.kind !== 'kill' &&
-          e.fault.kind !== 'offline',
-      );
-      const ends = knobs.map((entry): Transition => ({ due: now, entry, phase: 'end' }));
-      return run(ends, now, 'the run ended');
-    },
-    events: () => [...all],
-    failures: () => [...failed],
+    tick: (now = opts.now()) => run(r, due(r, now), now),
+    stop: (now = opts.now()) => stop(r, now),
+    events: () => [...r.all],
+    failures: () => [...r.failed],
     async settled() {
-      while (pending.size > 0) await Promise.all(pending);
+      while (r.pending.size > 0) await Promise.all(r.pending);
     },
   };
+}
+
+/** Run an action; a throw or a rejection is logged and kept, never raised. */
+function act(r: RunnerState, label: string, fn: () => unknown): void {
+  const fail = (err: unknown) => {
+    const line = `chaos: ${label} failed: ${err instanceof Error ? err.message : String(err)}`;
+    r.failed.push(line);
+    r.opts.log(line);
+  };
+  try {
+    const p = fn();
+    if (p instanceof Promise) {
+      const tracked: Promise<void> = p
+        .then(() => {}, fail)
+        .finally(() => r.pending.delete(tracked));
+      r.pending.add(tracked);
+    }
+  } catch (err) {
+    fail(err);
+  }
+}
+
+function endOf(r: RunnerState, e: TimelineEntry): number | null {
+  return e.forMs === null ? null : r.opts.startAt + e.atMs + e.forMs;
+}
+
+/** Starts and ends due by `now` and not yet done. */
+function due(r: RunnerState, now: number): Transition[] {
+  const out: Transition[] = [];
+  for (const entry of r.opts.timeline) {
+    const start = r.opts.startAt + entry.atMs;
+    const end = endOf(r, entry);
+    if (!r.started.has(entry.index) && start <= now)
+      out.push({ due: start, entry, phase: 'start' });
+    if (!r.ended.has(entry.index) && end !== null && end <= now) {
+      out.push({ due: end, entry, phase: 'end' });
+    }
+  }
+  // In time order; at the same instant an end goes first (a revive before the next kill).
+  return out.sort(
+    (a, b) => a.due - b.due || (a.phase === 'end' ? -1 : 1) - (b.phase === 'end' ? -1 : 1),
+  );
+}
+
+function deviceAction(r: RunnerState, t: Transition): void {
+  const f = t.entry.fault;
+  if (f.kind !== 'kill' && f.kind !== 'offline') return;
+  const id = f.device;
+  const { actions } = r.opts;
+  if (t.phase === 'start') act(r, `kill ${id}`, () => actions.kill(id));
+  else act(r, `revive ${id}`, () => actions.revive(id));
+}
+
+function event(r: RunnerState, t: Transition, now: number, why?: string): ChaosEvent {
+  const late = Math.round(now - t.due);
+  const offset = formatDuration(Math.max(0, t.due - r.opts.startAt));
+  const when = `${t.phase === 'start' ? 'scheduled' : 'ending'} at +${offset}`;
+  const timing = why ?? `${when}${late > 0 ? `, ${late} ms late` : ''}`;
+  const detail = `${describeFault(t.entry.fault)}: ${timing}`;
+  const e: ChaosEvent = {
+    at: now,
+    entry: t.entry.index,
+    fault: t.entry.fault,
+    phase: t.phase,
+    detail,
+  };
+  r.all.push(e);
+  r.opts.log(`chaos: ${t.phase} ${e.detail}`);
+  return e;
+}
+
+/** Recompute the knobs from every active fault; set those that changed. */
+function applyKnobs(r: RunnerState): void {
+  const { actions, timeline } = r.opts;
+  const active = timeline.filter((e) => r.started.has(e.index) && !r.ended.has(e.index));
+  const next = knobsOf(active.map((e) => e.fault));
+  if (next.dbLatencyMs !== r.applied.dbLatencyMs) {
+    act(r, 'set db latency', () => actions.setDbLatency(next.dbLatencyMs));
+  }
+  if (!sameKnobs.http(next.http, r.applied.http)) {
+    act(r, 'set http faults', () => actions.setHttpFaults(next.http));
+  }
+  if (!sameKnobs.webhook(next.webhook, r.applied.webhook)) {
+    act(r, 'set webhook faults', () => actions.setWebhookFaults(next.webhook));
+  }
+  r.applied = next;
+}
+
+function run(r: RunnerState, transitions: Transition[], now: number, why?: string): ChaosEvent[] {
+  const out: ChaosEvent[] = [];
+  for (const t of transitions) {
+    (t.phase === 'start' ? r.started : r.ended).add(t.entry.index);
+    deviceAction(r, t);
+    out.push(event(r, t, now, why));
+  }
+  if (out.length > 0) applyKnobs(r);
+  return out;
+}
+
+/** End every knob fault still active; device faults are left as they are. */
+function stop(r: RunnerState, now: number): ChaosEvent[] {
+  const knobs = r.opts.timeline.filter(
+    (e) =>
+      r.started.has(e.index) &&
+      !r.ended.has(e.index) &&
+      e.fault.kind !== 'kill' &&
+      e.fault.kind !== 'offline',
+  );
+  const ends = knobs.map((entry): Transition => ({ due: now, entry, phase: 'end' }));
+  return run(r, ends, now, 'the run ended');
 }
