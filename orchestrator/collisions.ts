@@ -67,14 +67,20 @@ export interface CollisionContext {
 
 const cartTotal = (c: Cart): number => c.unitPriceCents * c.quantity + c.tipCents;
 
-/** The members of collision `group` of `kind` arriving at `at` (epoch ms), in time order. */
-export function buildCollision(
-  kind: CollisionKind,
-  at: number,
-  group: string,
-  ctx: CollisionContext,
-): CollisionMemberEvent[] {
-  const { crowd, rng } = ctx;
+/** Builders of one collision's members: each tagged with the collision, its method drawn. */
+interface Members {
+  readonly ctx: CollisionContext;
+  readonly group: string;
+  readonly spreadMs: number;
+  entry(t: number, w: number, role?: string, extra?: Partial<Collision>): CollisionMemberEvent;
+  purchase(t: number, w: number, cart: Cart, role?: string): CollisionMemberEvent;
+  funding(t: number, wallet: WalletRef, amountCents?: number, role?: string): CollisionMemberEvent;
+  /** A top-up amount from the scenario's list. */
+  amount(): number;
+}
+
+function membersOf(kind: CollisionKind, group: string, ctx: CollisionContext): Members {
+  const { rng } = ctx;
   const spec = collisionSpec(kind);
   const tag = (role?: string, extra: Partial<Collision> = {}): Collision => ({
     kind,
@@ -83,99 +89,123 @@ export function buildCollision(
     ...extra,
   });
   const strike = (t: number) => (spec.strike ? { strikeAt: t + STRIKE_MARGIN_MS } : {});
-  const entry = (t: number, w: number, role?: string, extra: Partial<Collision> = {}) => ({
-    op: 'entry' as const,
-    at: t,
-    wallet: ctx.walletRef(w),
-    method: ctx.method('entry', rng),
-    collision: tag(role, { ...strike(t), ...extra }),
-  });
-  const purchase = (t: number, w: number, cart: Cart, role?: string) => ({
-    op: 'concession' as const,
-    at: t,
-    wallet: ctx.walletRef(w),
-    method: ctx.method('concession', rng),
-    cart,
-    collision: tag(role, strike(t)),
-  });
-  const funding = (t: number, wallet: WalletRef, amountCents?: number, role?: string) => ({
-    op: 'funding' as const,
-    at: t,
-    wallet,
-    // Funding happens in the wallet app, not at a reader: the method is nominal.
-    method: 'QR' as const,
-    ...(amountCents === undefined ? {} : { amountCents }),
-    collision: tag(role, strike(t)),
-  });
-  const amount = () => rng.pick(ctx.fundingAmounts);
+  return {
+    ctx,
+    group,
+    spreadMs: spec.spreadMs ?? 0,
+    entry: (t, w, role, extra = {}) => ({
+      op: 'entry',
+      at: t,
+      wallet: ctx.walletRef(w),
+      method: ctx.method('entry', rng),
+      collision: tag(role, { ...strike(t), ...extra }),
+    }),
+    purchase: (t, w, cart, role) => ({
+      op: 'concession',
+      at: t,
+      wallet: ctx.walletRef(w),
+      method: ctx.method('concession', rng),
+      cart,
+      collision: tag(role, strike(t)),
+    }),
+    funding: (t, wallet, amountCents, role) => ({
+      op: 'funding',
+      at: t,
+      wallet,
+      // Funding happens in the wallet app, not at a reader: the method is nominal.
+      method: 'QR',
+      ...(amountCents === undefined ? {} : { amountCents }),
+      collision: tag(role, strike(t)),
+    }),
+    amount: () => rng.pick(ctx.fundingAmounts),
+  };
+}
 
-  switch (kind) {
-    case 'door-screenshot': {
-      // Afford the fee twice: the race, not a decline, must decide the second door.
-      const w = crowd.entry(at, INITIAL_ENTRY_FEE_CENTS);
-      crowd.charge(w, INITIAL_ENTRY_FEE_CENTS);
-      const second = at + rng.next() * (spec.spreadMs ?? 0);
-      // The patrons arrive up to 50 ms apart, but both doors send at ONE instant (after the later
-      // arrival's read): each member's own strike let them send up to 50 ms apart, far longer
-      // than a sandbox handler runs, so the two requests were never in flight at once.
-      const together = { strikeAt: second + STRIKE_MARGIN_MS };
-      return [entry(at, w, 'first', together), entry(second, w, 'second', together)];
-    }
-    case 'double-charge': {
-      const a = ctx.cart(rng);
-      const b = ctx.cart(rng);
-      const w = crowd.purchase(at, cartTotal(a) + cartTotal(b));
-      return [purchase(at, w, a, 'first'), purchase(at, w, b, 'second')];
-    }
-    case 'purchase-vs-webhook': {
-      const cart = ctx.cart(rng);
-      const w = crowd.purchase(at, cartTotal(cart));
-      const cents = amount();
-      crowd.charge(w, -cents);
-      return [purchase(at, w, cart, 'purchase'), funding(at, ctx.walletRef(w), cents, 'webhook')];
-    }
-    case 'retry-after-timeout': {
-      const cart = ctx.cart(rng);
-      const w = crowd.purchase(at, 2 * cartTotal(cart));
-      crowd.charge(w, cartTotal(cart)); // a second charge, should the target ignore the key
-      return [purchase(at, w, cart)];
-    }
-    case 'negative-quantity':
-    case 'negative-tip': {
-      const base = ctx.cart(rng);
-      const cart =
-        kind === 'negative-quantity'
-          ? { ...base, quantity: NEGATIVE_QUANTITY }
-          : { ...base, tipCents: NEGATIVE_TIP_CENTS };
-      // A correct target declines it; a defective one credits (not estimated).
-      return [purchase(at, crowd.purchase(at, 0), cart)];
-    }
-    case 'webhook-duplicate':
-    case 'webhook-concurrent':
-    case 'webhook-vs-verify': {
-      const cents = amount();
-      return [funding(at, ctx.walletRef(crowd.funding(at, cents)), cents)];
-    }
-    case 'webhook-unknown-wallet':
-      return [funding(at, unknownWalletRef(group), amount())];
-    case 'fund-nan': {
-      // The wallet's balance may end NULL (defect 12): nobody plans it again.
-      const w = crowd.funding(at, 0);
-      crowd.retire(w);
-      return [funding(at, ctx.walletRef(w))];
-    }
-    case 'zero-fee-venue': {
-      const venue = ctx.zeroFeeVenue;
-      const w = crowd.anyone(at, INITIAL_ENTRY_FEE_CENTS);
-      crowd.charge(w, INITIAL_ENTRY_FEE_CENTS); // the default a `||` puts back (defect 8)
-      return [entry(at, w, undefined, venue ? { venue } : {})];
-    }
-    case 'bad-interaction-method': {
-      // Refused by a correct target, charged without a ledger row by GhostPass (defect 9): the
-      // patron is estimated as charged but stays outside either way.
-      const w = crowd.outsider(at, INITIAL_ENTRY_FEE_CENTS);
-      crowd.charge(w, INITIAL_ENTRY_FEE_CENTS);
-      return [entry(at, w)];
-    }
-  }
+type Build = (m: Members, at: number) => CollisionMemberEvent[];
+
+const badCart =
+  (change: (c: Cart) => Cart): Build =>
+  (m, at) => {
+    const cart = change(m.ctx.cart(m.ctx.rng));
+    // A correct target declines it; a defective one credits (not estimated).
+    return [m.purchase(at, m.ctx.crowd.purchase(at, 0), cart)];
+  };
+
+const webhookFunding: Build = (m, at) => {
+  const cents = m.amount();
+  return [m.funding(at, m.ctx.walletRef(m.ctx.crowd.funding(at, cents)), cents)];
+};
+
+/** Per kind: the crowd's wallet(s), the estimate adjusted, the members. */
+const BUILD: Record<CollisionKind, Build> = {
+  'door-screenshot': (m, at) => {
+    const { crowd, rng } = m.ctx;
+    // Afford the fee twice: the race, not a decline, must decide the second door.
+    const w = crowd.entry(at, INITIAL_ENTRY_FEE_CENTS);
+    crowd.charge(w, INITIAL_ENTRY_FEE_CENTS);
+    const second = at + rng.next() * m.spreadMs;
+    // The patrons arrive up to 50 ms apart, but both doors send at ONE instant (after the later
+    // arrival's read): each member's own strike let them send up to 50 ms apart, far longer
+    // than a sandbox handler runs, so the two requests were never in flight at once.
+    const together = { strikeAt: second + STRIKE_MARGIN_MS };
+    return [m.entry(at, w, 'first', together), m.entry(second, w, 'second', together)];
+  },
+  'double-charge': (m, at) => {
+    const a = m.ctx.cart(m.ctx.rng);
+    const b = m.ctx.cart(m.ctx.rng);
+    const w = m.ctx.crowd.purchase(at, cartTotal(a) + cartTotal(b));
+    return [m.purchase(at, w, a, 'first'), m.purchase(at, w, b, 'second')];
+  },
+  'purchase-vs-webhook': (m, at) => {
+    const { crowd } = m.ctx;
+    const cart = m.ctx.cart(m.ctx.rng);
+    const w = crowd.purchase(at, cartTotal(cart));
+    const cents = m.amount();
+    crowd.charge(w, -cents);
+    return [
+      m.purchase(at, w, cart, 'purchase'),
+      m.funding(at, m.ctx.walletRef(w), cents, 'webhook'),
+    ];
+  },
+  'retry-after-timeout': (m, at) => {
+    const cart = m.ctx.cart(m.ctx.rng);
+    const w = m.ctx.crowd.purchase(at, 2 * cartTotal(cart));
+    m.ctx.crowd.charge(w, cartTotal(cart)); // a second charge, should the target ignore the key
+    return [m.purchase(at, w, cart)];
+  },
+  'negative-quantity': badCart((c) => ({ ...c, quantity: NEGATIVE_QUANTITY })),
+  'negative-tip': badCart((c) => ({ ...c, tipCents: NEGATIVE_TIP_CENTS })),
+  'webhook-duplicate': webhookFunding,
+  'webhook-concurrent': webhookFunding,
+  'webhook-vs-verify': webhookFunding,
+  'webhook-unknown-wallet': (m, at) => [m.funding(at, unknownWalletRef(m.group), m.amount())],
+  'fund-nan': (m, at) => {
+    // The wallet's balance may end NULL (defect 12): nobody plans it again.
+    const w = m.ctx.crowd.funding(at, 0);
+    m.ctx.crowd.retire(w);
+    return [m.funding(at, m.ctx.walletRef(w))];
+  },
+  'zero-fee-venue': (m, at) => {
+    const venue = m.ctx.zeroFeeVenue;
+    const w = m.ctx.crowd.anyone(at, INITIAL_ENTRY_FEE_CENTS);
+    m.ctx.crowd.charge(w, INITIAL_ENTRY_FEE_CENTS); // the default a `||` puts back (defect 8)
+    return [m.entry(at, w, undefined, venue ? { venue } : {})];
+  },
+  'bad-interaction-method': (m, at) => {
+    // Refused by a correct target, charged without a ledger row by GhostPass (defect 9): the
+    // patron is estimated as charged but stays outside either way.
+    const w = m.ctx.crowd.outsider(at, INITIAL_ENTRY_FEE_CENTS);
+    m.ctx.crowd.charge(w, INITIAL_ENTRY_FEE_CENTS);
+    return [m.entry(at, w)];
+  },
+};
+
+/** The members of collision `group` of `kind` arriving at `at` (epoch ms), in time order. */
+export function buildCollision(
+  kind: CollisionKind,
+  at: number,
+  group: string,
+  ctx: CollisionContext,
+): CollisionMemberEvent[] {
+  return BUILD[kind](membersOf(kind, group, ctx), at);
 }
