@@ -78,78 +78,27 @@ function metricsOn(registry: Registry) {
   };
 }
 
-export async function startDbMonitor(opts: {
+type Metrics = ReturnType<typeof metricsOn>;
+
+export interface DbMonitorOptions {
   url: string;
   registry: Registry;
   onSample(sample: DbSample): void;
   log(line: string): void;
   everyMs?: number;
   now?: () => number;
-}): Promise<DbMonitor> {
+}
+
+export async function startDbMonitor(opts: DbMonitorOptions): Promise<DbMonitor> {
   const now = opts.now ?? Date.now;
-  const client = new pg.Client({ connectionString: opts.url, statement_timeout: 2000 });
-  try {
-    await client.connect();
-  } catch (err) {
-    const shown = opts.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-    throw new GhostfleetError(
-      ErrorCodes.TargetUnreachable,
-      `the database monitor cannot reach ${shown}: ${(err as Error).message}`,
-      { cause: err },
-    );
-  }
-  client.on('error', () => {});
+  const client = await connect(opts.url);
   const m = metricsOn(opts.registry);
   let last: Cumulative | null = null;
   let failures = 0;
-
   const sample = async (): Promise<void> => {
-    // One client, one query at a time (pg serializes them anyway).
-    const a = await client.query(SQL.activity);
-    const l = await client.query(SQL.locks);
-    const d = await client.query(SQL.database);
-    const t = await client.query(SQL.tables, [HOT_TABLES]);
-    const act = a.rows[0] as {
-      active: number;
-      idle_in_tx: number;
-      lock_waits: number;
-      connections: number;
-    };
-    const db = (d.rows[0] ?? { commits: 0, rollbacks: 0, deadlocks: 0 }) as Omit<
-      Cumulative,
-      'written' | 'seqScans' | 'idxScans'
-    >;
-    const tb = t.rows[0] as { written: number; seq_scans: number; idx_scans: number };
-    const cum: Cumulative = {
-      ...db,
-      written: tb.written,
-      seqScans: tb.seq_scans,
-      idxScans: tb.idx_scans,
-    };
-    const delta = (k: keyof Cumulative) => (last === null ? 0 : Math.max(0, cum[k] - last[k]));
-    const s: DbSample = {
-      t: 'db',
-      at: now(),
-      connections: act.connections,
-      active: act.active,
-      idleInTransaction: act.idle_in_tx,
-      lockWaits: act.lock_waits + Number((l.rows[0] as { n: number }).n),
-      commits: delta('commits'),
-      rollbacks: delta('rollbacks'),
-      deadlocks: delta('deadlocks'),
-      rowsWritten: delta('written'),
-      seqScans: delta('seqScans'),
-      idxScans: delta('idxScans'),
-    };
+    const { s, cum } = await readSample(client, last, now);
     last = cum;
-    m.active.set(s.active);
-    m.idleInTx.set(s.idleInTransaction);
-    m.lockWaits.set(s.lockWaits);
-    m.commits.inc(s.commits);
-    m.rollbacks.inc(s.rollbacks);
-    m.deadlocks.inc(s.deadlocks);
-    m.written.inc(s.rowsWritten);
-    m.seqScans.inc(s.seqScans);
+    exportSample(m, s);
     opts.onSample(s);
   };
 
@@ -172,4 +121,78 @@ export async function startDbMonitor(opts: {
       return stopped;
     },
   };
+}
+
+/** The monitor's own client; the URL's password never appears in the error. */
+async function connect(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, statement_timeout: 2000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    const shown = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+    throw new GhostfleetError(
+      ErrorCodes.TargetUnreachable,
+      `the database monitor cannot reach ${shown}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  client.on('error', () => {});
+  return client;
+}
+
+/** One sample, timed when read: current counts, and the cumulative counters as deltas since `last`. */
+async function readSample(
+  client: pg.Client,
+  last: Cumulative | null,
+  now: () => number,
+): Promise<{ s: DbSample; cum: Cumulative }> {
+  // One client, one query at a time (pg serializes them anyway).
+  const a = await client.query(SQL.activity);
+  const l = await client.query(SQL.locks);
+  const d = await client.query(SQL.database);
+  const t = await client.query(SQL.tables, [HOT_TABLES]);
+  const act = a.rows[0] as {
+    active: number;
+    idle_in_tx: number;
+    lock_waits: number;
+    connections: number;
+  };
+  const db = (d.rows[0] ?? { commits: 0, rollbacks: 0, deadlocks: 0 }) as Omit<
+    Cumulative,
+    'written' | 'seqScans' | 'idxScans'
+  >;
+  const tb = t.rows[0] as { written: number; seq_scans: number; idx_scans: number };
+  const cum: Cumulative = {
+    ...db,
+    written: tb.written,
+    seqScans: tb.seq_scans,
+    idxScans: tb.idx_scans,
+  };
+  const delta = (k: keyof Cumulative) => (last === null ? 0 : Math.max(0, cum[k] - last[k]));
+  const s: DbSample = {
+    t: 'db',
+    at: now(),
+    connections: act.connections,
+    active: act.active,
+    idleInTransaction: act.idle_in_tx,
+    lockWaits: act.lock_waits + Number((l.rows[0] as { n: number }).n),
+    commits: delta('commits'),
+    rollbacks: delta('rollbacks'),
+    deadlocks: delta('deadlocks'),
+    rowsWritten: delta('written'),
+    seqScans: delta('seqScans'),
+    idxScans: delta('idxScans'),
+  };
+  return { s, cum };
+}
+
+function exportSample(m: Metrics, s: DbSample): void {
+  m.active.set(s.active);
+  m.idleInTx.set(s.idleInTransaction);
+  m.lockWaits.set(s.lockWaits);
+  m.commits.inc(s.commits);
+  m.rollbacks.inc(s.rollbacks);
+  m.deadlocks.inc(s.deadlocks);
+  m.written.inc(s.rowsWritten);
+  m.seqScans.inc(s.seqScans);
 }
