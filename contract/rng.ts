@@ -6,6 +6,11 @@
  * `fork(label)` derives an independent stream from the ROOT seed and the label path, never from
  * how much of the parent was consumed: changing the entry rate therefore never reshuffles the
  * purchase or funding streams.
+ *
+ * The project's one seeded family: the planner and crowd fork it per concern (orchestrator/), each
+ * device forks `device.<id>` from the run seed for its reader error model and Stripe delays
+ * (devices/device.ts), and `ghostfleet emulate --seed N` draws from `createRng(N)`. Consumers that
+ * take a bare `() => number` get the detached `next` (it needs no `this`).
  */
 export interface Rng {
   /** Uniform in [0, 1). */

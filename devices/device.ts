@@ -9,6 +9,7 @@ import type { MqttClient } from 'mqtt';
 import type { Clock } from '../contract/clock.js';
 import { KIND_OPERATION } from '../contract/operations.js';
 import type { DeviceOnline, DeviceState } from '../contract/payloads.js';
+import { createRng } from '../contract/rng.js';
 import { createGhostPassClient, type GhostPassClient } from '../ghostpass/client.js';
 import type { DeviceConfig } from './config.js';
 import { connectDeviceLink, type DeviceLink } from './device-link.js';
@@ -18,7 +19,6 @@ import type { DeviceMetrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { wirePhysicalScans } from './physical-scans.js';
 import type { ServiceQueue } from './queue.js';
-import { seededRandom } from './random.js';
 import { openDeviceReader, type ReaderTally, tallyReader } from './reader-wiring.js';
 import { type ArrivalScheduler, createArrivalScheduler } from './scheduler.js';
 import { type Arrival, createServing } from './serving.js';
@@ -136,7 +136,7 @@ export async function startDevice(
   shared: DeviceShared,
 ): Promise<DeviceHandle> {
   const { metrics, now } = shared;
-  const rng = seededRandom(config.seed, config.id);
+  const rng = createRng(config.seed).fork(`device.${config.id}`).next;
   const reader = await openDeviceReader(config, rng);
   const source = reader?.source ?? 'virtual';
   const client = createGhostPassClient({

@@ -7,7 +7,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { parseDuration } from '../../contract/duration.js';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import { ExitCodes } from '../../contract/exit-codes.js';
-import { createEmulator, mulberry32, preciseNow } from '../../devices/emulator/index.js';
+import { createRng } from '../../contract/rng.js';
+import { createEmulator, preciseNow } from '../../devices/emulator/index.js';
 import type { Credential } from '../../devices/framing/credential.js';
 import { uidForWallet } from '../../devices/kinds/nfc-registry.js';
 import { loadProfile } from '../../firmware-profiles/load.js';
@@ -109,7 +110,7 @@ export async function emulateCommand(
   const emulator = createEmulator(profile, {
     now,
     sleep,
-    ...(seed === undefined ? {} : { rng: mulberry32(seed) }),
+    ...(seed === undefined ? {} : { rng: createRng(seed).next }),
   });
 
   const s = profile.serial;

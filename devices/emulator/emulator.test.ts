@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
+import { createRng } from '../../contract/rng.js';
 import { loadProfile, requireTransport } from '../../firmware-profiles/load.js';
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
 import type { DecodedFrame } from '../framing/frame.js';
@@ -9,7 +10,6 @@ import { drawDecodeMs } from './decode-time.js';
 import { createEmulator } from './emulator.js';
 import { encodeRead, garble } from './encode.js';
 import { ndefTagUid, ndefTextCapacity } from './encode-ndef.js';
-import { mulberry32 } from './rng.js';
 import { wireMs, wirePlan } from './wire.js';
 
 /** A virtual clock: sleep advances it (plus an optional oversleep, like a late timer). */
@@ -212,7 +212,7 @@ describe('wire timing', () => {
 describe('decode time', () => {
   it('draws fixed, uniform and lognormal (median, cap) from the injected rng', () => {
     expect(drawDecodeMs({ dist: 'fixed', ms: 42 }, Math.random)).toBe(42);
-    const rng = mulberry32(7);
+    const rng = createRng(7).next;
     for (let i = 0; i < 1000; i++) {
       const u = drawDecodeMs({ dist: 'uniform', minMs: 40, maxMs: 150 }, rng);
       expect(u).toBeGreaterThanOrEqual(40);
@@ -225,10 +225,13 @@ describe('decode time', () => {
     expect(draws[2000]).toBeLessThan(65);
     expect(draws.at(-1)).toBeLessThanOrEqual(200);
     // same seed, same draws
-    const a = mulberry32(99);
-    const b = mulberry32(99);
+    const a = createRng(99).next;
+    const b = createRng(99).next;
     const d = { dist: 'lognormal', medianMs: 60, sigma: 0.35 } as const;
     expect(drawDecodeMs(d, a)).toBe(drawDecodeMs(d, b));
+    // and another seed, other draws: the rng is really consulted
+    const c = createRng(100).next;
+    expect(drawDecodeMs(d, c)).not.toBe(drawDecodeMs(d, createRng(99).next));
   });
 });
 
@@ -291,7 +294,7 @@ describe('present', () => {
           : p.credential === 'nfc-ndef'
             ? ({ kind: 'nfc-ndef', text: GS } as const)
             : ({ kind: 'nfc-uid', uid: '04A224B2C35E80' } as const);
-      const rng = mulberry32(3);
+      const rng = createRng(3).next;
       for (let trial = 0; trial < 20; trial++) {
         const decoder = createDecoder(p);
         const frames: DecodedFrame[] = [];

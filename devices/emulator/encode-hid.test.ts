@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../../contract/rng.js';
 import { loadProfile } from '../../firmware-profiles/load.js';
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
 import type { DecodedFrame } from '../framing/frame.js';
 import { createDecoder } from '../framing/index.js';
 import { createEmulator } from './emulator.js';
-import { mulberry32 } from './rng.js';
 import { wireMs, wirePlan } from './wire.js';
 
 /** A virtual clock: sleep advances it exactly. */
@@ -131,7 +131,7 @@ describe('HID garbling is always noticed by the decoder', () => {
         p.credential === 'qr'
           ? ({ kind: 'qr', text: `${wallet}${'y'.repeat(70)}` } as const)
           : ({ kind: 'nfc-uid', uid: '04A224B2' } as const);
-      const rng = mulberry32(3);
+      const rng = createRng(3).next;
       let garbled = 0;
       for (let i = 0; i < 40; i++) {
         const chunks: Buffer[] = [];

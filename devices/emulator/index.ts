@@ -4,5 +4,4 @@ export type { Emulator, EmulatorOptions, PresentResult, Sink } from './emulator.
 export { createEmulator, preciseNow } from './emulator.js';
 export { encodeCredential } from './encode.js';
 export { ndefTagUid, ndefTextCapacity } from './encode-ndef.js';
-export { mulberry32 } from './rng.js';
 export { bitsPerCharacter, wireMs, wirePlan } from './wire.js';

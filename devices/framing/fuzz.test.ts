@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../../contract/rng.js';
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
-import { mulberry32 } from '../emulator/rng.js';
 import type { DecodedFrame } from './frame.js';
 import { MAX_HID_POS_SCAN } from './hid-pos.js';
 import { HID_POS_REPORT_SIZE, hidPosReports } from './hid-pos-report.js';
@@ -167,7 +167,7 @@ const cases: {
 describe('every decoder survives 1 MB of random bytes', () => {
   for (const c of cases) {
     it(`${c.profile.name}: no exception, malformed counted, bounded, still decodes afterwards`, () => {
-      const rng = mulberry32(0x5eed);
+      const rng = createRng(0x5eed).next;
       const decoder = createDecoder(c.profile);
       const frames: DecodedFrame[] = [];
       let malformedEvents = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../emulator/rng.js';
+import { createRng } from '../../contract/rng.js';
 import type { DecodedFrame } from './frame.js';
 import { ndefTextMessage } from './ndef.js';
 import { MAX_PN532_BODY } from './pn532.js';
@@ -202,7 +202,7 @@ describe('Pn532NdefDecoder', () => {
   });
 
   it('structured fuzz: shuffled valid and broken frames never throw and stay bounded', () => {
-    const rng = mulberry32(0x4e44);
+    const rng = createRng(0x4e44).next;
     const pool = [
       inListPassiveTargetResponse(UID),
       ...reads(textArea(GS)),

@@ -2,10 +2,10 @@ import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCodes, isGhostfleetError } from '../../contract/errors.js';
+import { createRng } from '../../contract/rng.js';
 import { loadProfile, requireTransport } from '../../firmware-profiles/load.js';
 import type { FirmwareProfile, HidProfile } from '../../firmware-profiles/schema.js';
 import { createEmulator } from '../emulator/emulator.js';
-import { mulberry32 } from '../emulator/rng.js';
 import type { Credential } from '../framing/credential.js';
 import { FakeNodeHid } from './fake-node-hid.js';
 import { HidBinding } from './hid.js';
@@ -191,7 +191,7 @@ describe('openReader (virtual-hid, hid)', () => {
         errors: { noReadRate: 0.3, garbleRate: 0.3, duplicateRate: 0.3 },
       };
       const reader = await openReader({ input: 'virtual-hid', deviceId: `err-${name}` }, p, {
-        rng: mulberry32(1),
+        rng: createRng(1).next,
       });
       readers.push(reader);
       expect(reader).toMatchObject({ input: 'virtual-hid', source: 'virtual' });

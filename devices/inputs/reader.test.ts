@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../contract/errors.js';
+import { createRng } from '../../contract/rng.js';
 import { loadProfile } from '../../firmware-profiles/load.js';
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
-import { mulberry32 } from '../emulator/rng.js';
 import type { Credential } from '../framing/credential.js';
 import { openReader, type Reader, type ReaderFrame } from './reader.js';
 
@@ -19,7 +19,7 @@ describe('openReader (virtual-serial)', () => {
   it('present() resolves with the decoded frame, also emitted as a frame event', async () => {
     const p = await loadProfile('rs232-aim-qr');
     const reader = await openReader({ input: 'virtual-serial', deviceId: 'door-a' }, p, {
-      rng: mulberry32(1),
+      rng: createRng(1).next,
     });
     open.push(reader);
     expect(reader).toMatchObject({ input: 'virtual-serial', source: 'virtual' });
@@ -39,7 +39,7 @@ describe('openReader (virtual-serial)', () => {
         duplicateRate: 0.3,
       });
       const reader = await openReader({ input: 'virtual-serial', deviceId: `err-${name}` }, p, {
-        rng: mulberry32(1),
+        rng: createRng(1).next,
       });
       open.push(reader);
       for (let i = 0; i < 15; i++) {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BAD_INTERACTION_METHOD, type CollisionKind } from '../../contract/collisions.js';
 import type { DeviceKind } from '../../contract/operations.js';
 import type { PlanEvent } from '../../contract/payloads.js';
+import { createRng } from '../../contract/rng.js';
 import { loadProfile } from '../../firmware-profiles/load.js';
 import { createGhostPassClient } from '../../ghostpass/client.js';
 import { checkoutCompletedEvent, signStripePayload } from '../../ghostpass/stripe-events.js';
@@ -17,7 +18,6 @@ import { loadScenario, type Scenario } from '../../orchestrator/scenario.js';
 import { parseDeviceConfig } from '../config.js';
 import { preciseNow } from '../emulator/emulator.js';
 import { openReader } from '../inputs/reader.js';
-import { seededRandom } from '../random.js';
 import { KIND_HANDLERS } from './index.js';
 import { type Recorded, type RecordingProxy, startRecordingProxy } from './recording-proxy.js';
 import { type SandboxProcess, startSandboxProcess } from './sandbox-process.js';
@@ -101,7 +101,7 @@ async function device(kind: DeviceKind, id: string, gatewayId?: string): Promise
     },
     'test',
   );
-  const rng = seededRandom(3, id);
+  const rng = createRng(3).fork(`device.${id}`).next; // as devices/device.ts seeds a device
   const reader =
     kind === 'wallet-app'
       ? null
