@@ -135,8 +135,6 @@ const TIMEOUT_CODES = new Set([
   'UND_ERR_ABORTED',
 ]);
 
-const nowMs = epochNow;
-
 /** undici publishes every fully written request here (docs: undici "Diagnostics Channel"). */
 const BODY_SENT = 'undici:request:bodySent';
 
@@ -182,7 +180,7 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
     body?: string,
     opts: CallOptions = {},
   ): Promise<ApiResult<T>> {
-    const sent = nowMs();
+    const sent = epochNow();
     // The pool's timeouts are per phase; a cleared timer caps the whole exchange at timeoutMs (not
     // AbortSignal.timeout: that one fires, and dispatches an abort event, timeoutMs after every
     // request, long after the answer came — ~3 % of a device host's CPU at 10x pilot).
@@ -213,7 +211,7 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
       status = res.statusCode;
       text = await res.body.text();
     } catch (err) {
-      const responded = nowMs();
+      const responded = epochNow();
       const code = errCode(err);
       if (signal.aborted || TIMEOUT_CODES.has(code)) {
         return { kind: 'timeout', code: 'timeout', sent, responded };
@@ -223,7 +221,7 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
       clearTimeout(timer);
       cleanup();
     }
-    const responded = nowMs();
+    const responded = epochNow();
     let json: unknown;
     try {
       json = text === '' ? undefined : JSON.parse(text);

@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { epochNow } from '../../contract/clock.js';
 import { ExitCodes } from '../../contract/exit-codes.js';
-import { createEmulator, preciseNow } from '../../devices/emulator/index.js';
+import { createEmulator } from '../../devices/emulator/index.js';
 import { openReader, type Reader, type ReaderFrame } from '../../devices/inputs/index.js';
 import { hasSocat } from '../../devices/inputs/test-harness.js';
 import { uidForWallet } from '../../devices/kinds/nfc-registry.js';
@@ -199,7 +200,7 @@ describe.skipIf(!socat)(
         '--wallet',
         'wallet_test_3',
       ];
-      const t0 = preciseNow();
+      const t0 = epochNow();
       expect(await main([...args, '--no-errors'], io)).toBe(ExitCodes.Ok);
       await settle(frames, 1);
       expect(frames.map((f) => f.credential)).toEqual([

@@ -4,11 +4,12 @@
  * on the other end of the cable — or of a socat pty pair — cannot tell it from the hardware.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { epochNow } from '../../contract/clock.js';
 import { parseDuration } from '../../contract/duration.js';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import { ExitCodes } from '../../contract/exit-codes.js';
 import { createRng } from '../../contract/rng.js';
-import { createEmulator, preciseNow } from '../../devices/emulator/index.js';
+import { createEmulator } from '../../devices/emulator/index.js';
 import type { Credential } from '../../devices/framing/credential.js';
 import { uidForWallet } from '../../devices/kinds/nfc-registry.js';
 import { loadProfile } from '../../firmware-profiles/load.js';
@@ -105,7 +106,7 @@ export async function emulateCommand(
   // Build every credential first: a bad id fails before the port is touched.
   const scans = wallets.map((w) => ({ wallet: w, ...credentialFor(profile, w, flags) }));
 
-  const now = deps.now ?? preciseNow;
+  const now = deps.now ?? epochNow;
   const sleep = deps.sleep ?? ((t: number) => delay(t).then(() => undefined));
   const emulator = createEmulator(profile, {
     now,

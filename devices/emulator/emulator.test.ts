@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { epochNow } from '../../contract/clock.js';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import { createRng } from '../../contract/rng.js';
 import { loadProfile, requireTransport } from '../../firmware-profiles/load.js';
@@ -344,7 +345,7 @@ describe('present', () => {
     const em = createEmulator(
       withErrors(fixed, { noReadRate: 0, garbleRate: 0, duplicateRate: 0 }),
     );
-    const t0 = performance.timeOrigin + performance.now();
+    const t0 = epochNow();
     const r = await em.present(qr45, () => undefined);
     const took = r.lastByteAt - t0;
     expect(took).toBeGreaterThan(35);

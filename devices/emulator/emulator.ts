@@ -8,7 +8,7 @@
  */
 
 import { setTimeout as delay } from 'node:timers/promises';
-import { type Clock, epochNow } from '../../contract/clock.js';
+import { epochNow } from '../../contract/clock.js';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
 import type { Credential } from '../framing/credential.js';
@@ -47,13 +47,10 @@ export interface Emulator {
   present(credential: Credential, sink: Sink): Promise<PresentResult>;
 }
 
-/** Epoch ms with sub-millisecond resolution: the project's one clock (contract/clock.ts). */
-export const preciseNow: Clock = epochNow;
-
 export function createEmulator(profile: FirmwareProfile, opts: EmulatorOptions = {}): Emulator {
   const rng = opts.rng ?? Math.random;
   const sleep = opts.sleep ?? ((ms: number) => delay(ms).then(() => undefined));
-  const now = opts.now ?? preciseNow;
+  const now = opts.now ?? epochNow;
   const maxAttempts = opts.maxAttempts ?? 20;
 
   /**

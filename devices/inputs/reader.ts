@@ -6,10 +6,11 @@
  */
 import { EventEmitter } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
+import { epochNow } from '../../contract/clock.js';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import { requireTransport } from '../../firmware-profiles/load.js';
 import type { FirmwareProfile } from '../../firmware-profiles/schema.js';
-import { createEmulator, type Emulator, preciseNow } from '../emulator/emulator.js';
+import { createEmulator, type Emulator } from '../emulator/emulator.js';
 import {
   type Credential,
   credentialKey,
@@ -64,7 +65,7 @@ class BindingReader extends EventEmitter implements Reader {
     private readonly opts: ReaderOptions,
   ) {
     super();
-    this.now = opts.now ?? preciseNow;
+    this.now = opts.now ?? epochNow;
     this.sleep = opts.sleep ?? ((ms: number) => delay(ms).then(() => undefined));
     this.decoder = createDecoder(profile);
     // The readable side is drained so it never back-pressures; frames are taken from the

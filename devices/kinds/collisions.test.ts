@@ -5,6 +5,7 @@
  * (usb-cdc-qr: decode time, wire time, error model), as in a run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { epochNow } from '../../contract/clock.js';
 import { BAD_INTERACTION_METHOD, type CollisionKind } from '../../contract/collisions.js';
 import type { DeviceKind } from '../../contract/operations.js';
 import type { PlanEvent } from '../../contract/payloads.js';
@@ -16,7 +17,6 @@ import { walletRef } from '../../ghostpass/target.js';
 import { createPlanner } from '../../orchestrator/planner.js';
 import { loadScenario, type Scenario } from '../../orchestrator/scenario.js';
 import { parseDeviceConfig } from '../config.js';
-import { preciseNow } from '../emulator/emulator.js';
 import { openReader } from '../inputs/reader.js';
 import { KIND_HANDLERS } from './index.js';
 import { type Recorded, type RecordingProxy, startRecordingProxy } from './recording-proxy.js';
@@ -119,7 +119,7 @@ async function device(kind: DeviceKind, id: string, gatewayId?: string): Promise
   // A device in a run is long-lived: its keep-alive sockets are open before a collision.
   await Promise.all([0, 1].map(() => client.balance(WARM_UP.fingerprint)));
   const faults = { webhook: { delayMedianMs: 0, delayP95Ms: 0, duplicateShare: 0 } };
-  return { config, client, reader, now: preciseNow, rng, sleep, faults };
+  return { config, client, reader, now: epochNow, rng, sleep, faults };
 }
 
 const doors = () => [
@@ -148,7 +148,7 @@ function planned(kind: CollisionKind): { events: PlanEvent[]; wallet: number } {
   const all = planner.next(60_000).map((p) => p.event);
   const first = all.find((e) => e.collision?.kind === kind) as PlanEvent;
   const group = all.filter((e) => e.collision?.group === first.collision?.group);
-  const shift = preciseNow() + 400 - first.at;
+  const shift = epochNow() + 400 - first.at;
   const wallet = nextWallet++;
   const events = group.map((e) => ({
     ...e,
@@ -176,7 +176,7 @@ function struck(events: PlanEvent[], results: Served[]): void {
 async function serveAll(pairs: [PlanEvent, ServeContext][]): Promise<Served[]> {
   return Promise.all(
     pairs.map(async ([event, ctx]) => {
-      await sleep(Math.max(0, event.at - preciseNow()));
+      await sleep(Math.max(0, event.at - epochNow()));
       return KIND_HANDLERS[ctx.config.kind].serve(event, ctx);
     }),
   );
@@ -220,7 +220,7 @@ describe('device kinds perform collisions', () => {
     const [d1, d2] = await Promise.all(doors());
     const { events, wallet } = planned('door-screenshot');
     const [a, b] = events as [PlanEvent, PlanEvent];
-    const since = preciseNow();
+    const since = epochNow();
     const results = await holding(['/api/entry/scan'], () =>
       serveAll([
         [a, d1 as ServeContext],
@@ -251,7 +251,7 @@ describe('device kinds perform collisions', () => {
   it('double-charge: two terminals charge one wallet at once; correct mode loses nothing', async () => {
     const [t1, t2] = await Promise.all([terminal(0), terminal(1)]);
     const { events, wallet } = planned('double-charge');
-    const since = preciseNow();
+    const since = epochNow();
     const results = await holding(['/api/vendor/purchase'], () =>
       serveAll([
         [events[0] as PlanEvent, t1],
@@ -272,7 +272,7 @@ describe('device kinds perform collisions', () => {
     const [t3, app] = await Promise.all([terminal(2), phone()]);
     const { events, wallet } = planned('purchase-vs-webhook');
     const [buy, fund] = events as [PlanEvent, PlanEvent];
-    const since = preciseNow();
+    const since = epochNow();
     const results = await holding(['/api/vendor/purchase', '/api/stripe/webhook'], () =>
       serveAll([
         [buy, t3],
@@ -294,7 +294,7 @@ describe('device kinds perform collisions', () => {
   it('retry-after-timeout: one retry after the short timeout, with the same Idempotency-Key', async () => {
     const t4 = await terminal(3);
     const { events } = planned('retry-after-timeout');
-    const since = preciseNow();
+    const since = epochNow();
     holds.set('/api/vendor/purchase', 40); // slower than the first attempt's budget
     let r: Served;
     try {
@@ -323,7 +323,7 @@ describe('device kinds perform collisions', () => {
   it('webhook-duplicate: delivered again after the first answer; credited once here', async () => {
     const app = await phone();
     const { events, wallet } = planned('webhook-duplicate');
-    const since = preciseNow();
+    const since = epochNow();
     const [r] = (await serveAll([[events[0] as PlanEvent, app]])) as [Served];
     const hooks = on('/api/stripe/webhook', since);
     expect(hooks).toHaveLength(2);
@@ -341,7 +341,7 @@ describe('device kinds perform collisions', () => {
       for (const kind of ['webhook-concurrent', 'webhook-vs-verify'] as const) {
         const app = await phone();
         const { events, wallet } = planned(kind);
-        const since = preciseNow();
+        const since = epochNow();
         const [r] = (await serveAll([[events[0] as PlanEvent, app]])) as [Served];
         const hooks = on('/api/stripe/webhook', since);
         const verify = on('/api/stripe/verify-session', since);
@@ -365,7 +365,7 @@ describe('device kinds perform collisions', () => {
     const app = await phone();
     const { events } = planned('webhook-unknown-wallet');
     const event = events[0] as PlanEvent;
-    const since = preciseNow();
+    const since = epochNow();
     const [r] = (await serveAll([[event, app]])) as [Served];
     const hooks = on('/api/stripe/webhook', since);
     expect(hooks).toHaveLength(1);
@@ -388,7 +388,7 @@ describe('device kinds perform collisions', () => {
       ['bad-interaction-method', (await Promise.all(doors()))[0] as ServeContext],
       ['fund-nan', await phone()],
     ];
-    const since = preciseNow();
+    const since = epochNow();
     const served: Record<string, Served> = {};
     for (const [kind, ctx] of cases) {
       const { events } = planned(kind);
@@ -429,7 +429,7 @@ describe('device kinds perform collisions', () => {
       ...event,
       collision: { ...event.collision!, venue: { venueId, gatewayId } },
     };
-    const since = preciseNow();
+    const since = epochNow();
     const [r] = (await serveAll([[withVenue, d1 as ServeContext]])) as [Served];
     const body = json(on('/api/entry/scan', since)[0] as Recorded);
     expect(body).toMatchObject({ venue_id: venueId, gateway_id: gatewayId });

@@ -28,7 +28,6 @@ export interface RecordingProxy {
   close(): Promise<void>;
 }
 
-const nowMs = epochNow;
 const FORWARDED = ['content-type', 'x-device-fingerprint', 'stripe-signature', 'idempotency-key'];
 
 export async function startRecordingProxy(
@@ -42,7 +41,7 @@ export async function startRecordingProxy(
       path: req.url ?? '/',
       headers: req.headers,
       body: '',
-      receivedAt: nowMs(),
+      receivedAt: epochNow(),
     };
     requests.push(rec);
     const chunks: Buffer[] = [];
@@ -64,11 +63,11 @@ export async function startRecordingProxy(
         });
         const text = await answer.text();
         rec.status = answer.status;
-        rec.answeredAt = nowMs();
+        rec.answeredAt = epochNow();
         res.writeHead(answer.status, { 'content-type': 'application/json' }).end(text);
       } catch (err) {
         rec.status = 502;
-        rec.answeredAt = nowMs();
+        rec.answeredAt = epochNow();
         res.writeHead(502).end(JSON.stringify({ error: String(err) }));
       }
     });
