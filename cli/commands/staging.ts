@@ -20,14 +20,19 @@ export interface StoreFlags {
   envFile?: string;
 }
 
-export function readEnvVars(io: CliIo, file: string, verb: string): Record<string, string> {
+export function readEnvVars(
+  io: CliIo,
+  file: string,
+  verb: string,
+  flag = '--target staging',
+): Record<string, string> {
   const path = resolve(io.cwd, file);
   try {
     return parseEnvFile(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new GhostfleetError(
       ErrorCodes.BadArgument,
-      `${verb} --target staging reads SUPABASE_URL and SUPABASE_SERVICE_KEY from the env file: cannot read ${path} (pass --env-file)`,
+      `${verb} ${flag} reads SUPABASE_URL and SUPABASE_SERVICE_KEY from the env file: cannot read ${path} (pass --env-file)`,
       { cause: err },
     );
   }

@@ -21,7 +21,8 @@ export interface RestSandbox {
 export interface RestBackend {
   name: 'pglite' | 'postgres';
   skip: string | null;
-  start(dbName: string): Promise<RestSandbox>;
+  /** `wallets`: test wallets the sandbox provisions itself (default 0). */
+  start(dbName: string, wallets?: number): Promise<RestSandbox>;
 }
 
 const options = {
@@ -35,18 +36,18 @@ export const REST_BACKENDS: readonly RestBackend[] = [
   {
     name: 'pglite',
     skip: null,
-    async start() {
-      const sandbox = await startSandbox(options);
+    async start(_dbName, wallets = 0) {
+      const sandbox = await startSandbox({ ...options, wallets });
       return { sandbox, db: sandbox.db, stop: () => sandbox.close() };
     },
   },
   {
     name: 'postgres',
     skip: missingPostgres(),
-    async start(dbName) {
+    async start(dbName, wallets = 0) {
       const server: PgServer = await startPostgres();
       const db = await openPostgres(server.createDatabase(dbName), { max: 4 });
-      const sandbox = await startSandbox({ ...options, db });
+      const sandbox = await startSandbox({ ...options, db, wallets });
       return {
         sandbox,
         db,
