@@ -131,7 +131,7 @@ export async function seedCommand(flags: SeedFlags, io: CliIo): Promise<number> 
       [
         `seeded ${store.label}`,
         `  venue ${r.ids.venueId} (event ${r.ids.eventId}), zero-fee venue ${r.ids.zeroFeeVenue?.venueId}`,
-        `  new rows: ${c.configs} entry configs, ${c.gateways} gateways, ${c.items} items, ${c.wallets} wallets (+${c.wallets} opening FUND rows)`,
+        `  new rows: ${c.configs} entry configs, ${c.gateways} gateways, ${c.items} items, ${c.wallets} wallets (+${r.openings} opening FUND rows)`,
         `  topped up: ${r.toppedUp} wallets; test wallets now: ${r.testWallets}`,
         `env file (0600): ${envPath}${hasApi ? '' : ' — add API_BASE_URL=<the deployment> (or pass --api)'}`,
         '',

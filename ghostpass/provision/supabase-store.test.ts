@@ -107,6 +107,7 @@ for (const kind of REST_BACKENDS) {
       expect(await state()).toMatchObject({ wallets: 2700, without_ledger: 300 });
       const r = await seed(await open(), plan, { batch: 300 });
       expect(r.created.wallets).toBe(300);
+      expect(r.openings).toBe(600); // batch 9's repaired wallets and batch 10's new ones
       expect(r.testWallets).toBe(3000);
       expect(await state()).toMatchObject({
         wallets: 3000,

@@ -169,9 +169,12 @@ export async function ensureWalletsRest(
     .filter((w) => (ledger.get(w.id)?.length ?? 0) === 0 && typeof w.balance_cents === 'number')
     .map((w) => fund(w.id, 0, w.balance_cents as number, { opening: true }));
   await insertLedger(sb, label, 'opening FUND rows', openings);
-  if (!topUp) return { created: missing.length, toppedUp: 0 };
-  const toppedUp = await topUpWallets(sb, label, [...wallets.values()], ledger, opening);
-  return { created: missing.length, toppedUp };
+  const done = { created: missing.length, openings: openings.length };
+  if (!topUp) return { ...done, toppedUp: 0 };
+  return {
+    ...done,
+    toppedUp: await topUpWallets(sb, label, [...wallets.values()], ledger, opening),
+  };
 }
 
 async function topUpWallets(
