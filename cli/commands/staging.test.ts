@@ -26,7 +26,8 @@ const COUNTS = `select
   (select count(*) from gateway_points)::int as gateways,
   (select count(*) from vendor_items)::int as items,
   (select count(*) from venue_entry_configs)::int as configs,
-  (select count(*) from audit_logs)::int as audit`;
+  (select count(*) from audit_logs)::int as audit,
+  (select count(*) from entry_events)::int as entries`;
 
 for (const kind of REST_BACKENDS) {
   describe.skipIf(kind.skip !== null)(`--target staging on ${kind.name}`, () => {
@@ -130,6 +131,14 @@ for (const kind of REST_BACKENDS) {
           ('X', 'entry', 'e1', '{"venue_id":"venue_ghostfleet_test"}'),
           ('X', 'entry', 'e2', '{"wallet_binding_id":"wallet_test_10"}')`,
       );
+      // Entries elsewhere: one of a test binding with no wallet row (goes), one of a look-alike (stays).
+      await rs.db.query(
+        `insert into entry_events (id, wallet_binding_id, venue_id, entry_number, entry_type,
+           interaction_method, initial_entry_fee_cents, venue_reentry_fee_cents,
+           valid_reentry_scan_fee_cents, total_fees_cents)
+         values ('e_orphan', 'wallet_test_99999', 'venue_real', 1, 'initial', 'QR', 1, 0, 0, 1),
+                ('e_real', 'wallet_test_x_real', 'venue_real', 1, 'initial', 'QR', 1, 0, 0, 1)`,
+      );
       const before = await counts();
       const first = await cli('rollback', '--target', 'staging');
       expect(first.code, first.err).toBe(0);
@@ -145,7 +154,9 @@ for (const kind of REST_BACKENDS) {
         items: Number(before?.items) - 6,
         configs: Number(before?.configs) - 2,
         audit: Number(before?.audit) - 3,
+        entries: Number(before?.entries) - 1,
       });
+      expect(first.out).toMatch(/^entry_events\s+1$/m);
       const left = await rs.db.query<{ b: string }>(
         'select wallet_binding_id as b from wallets order by 1',
       );

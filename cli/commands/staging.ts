@@ -38,8 +38,6 @@ export function readEnvVars(
   }
 }
 
-export const isStaging = (f: StoreFlags): boolean => f.target === 'staging' && f.db === undefined;
-
 /** The store the flags name, opened (a probe has run: unreachable / refused fails here). */
 export async function openStore(
   flags: StoreFlags,

@@ -45,6 +45,22 @@ async function hasTable(sb: SupabaseClient, label: string, table: string): Promi
   throw restFailure(label, `is there a table ${table}?`, r);
 }
 
+/** The test bindings (exact pattern) `table` names in its `wallet_binding_id` column. */
+async function bindingsNamed(sb: SupabaseClient, label: string, table: string): Promise<string[]> {
+  const found = await readAll<{ id: string; wallet_binding_id: string }>(
+    label,
+    `${table} of test bindings`,
+    (from, to) =>
+      sb
+        .from(table)
+        .select('id, wallet_binding_id', { count: 'exact' })
+        .like('wallet_binding_id', 'wallet_test_%')
+        .order('id')
+        .range(from, to),
+  );
+  return found.map((r) => r.wallet_binding_id).filter((b) => TEST_WALLET.test(b));
+}
+
 interface AuditRow {
   id: string;
   resource_id: string | null;
@@ -86,8 +102,18 @@ export async function deleteTestRowsRest(
 ): Promise<TableCount[]> {
   const wallets = await testWallets(sb, label);
   const ids = wallets.map((w) => w.id);
-  const bindings = [...new Set(wallets.map((w) => w.wallet_binding_id))];
   const venues = [...venueIds];
+  // pg-rollback matches bindings by pattern, wallet row or not: rows naming a test binding whose
+  // wallet is gone (or never was) are found in the table itself.
+  const bindingsIn = async (table: string) =>
+    (await hasTable(sb, label, table))
+      ? [
+          ...new Set([
+            ...wallets.map((w) => w.wallet_binding_id),
+            ...(await bindingsNamed(sb, label, table)),
+          ]),
+        ]
+      : [];
   const del = (t: string) => deleter(sb, label, t);
   const counts: TableCount[] = [];
   const step = async (table: string, parts: [string, readonly string[]][]) => {
@@ -98,7 +124,7 @@ export async function deleteTestRowsRest(
   };
   await step('entry_events', [
     ['venue_id', venues],
-    ['wallet_binding_id', bindings],
+    ['wallet_binding_id', await bindingsIn('entry_events')],
     ['wallet_id', ids],
   ]);
   await step('transactions', [
@@ -106,10 +132,13 @@ export async function deleteTestRowsRest(
     ['wallet_id', ids],
   ]);
   if (await hasTable(sb, label, 'audit_logs')) {
-    const audit = await testAuditIds(sb, label, new Set(venues), new Set([...ids, ...bindings]));
+    const keys = new Set([...ids, ...wallets.map((w) => w.wallet_binding_id)]);
+    const audit = await testAuditIds(sb, label, new Set(venues), keys);
     counts.push({ table: 'audit_logs', rows: await del('audit_logs')('id', audit) });
   }
-  await step('sandbox_checkout_sessions', [['wallet_binding_id', bindings]]);
+  await step('sandbox_checkout_sessions', [
+    ['wallet_binding_id', await bindingsIn('sandbox_checkout_sessions')],
+  ]);
   await step('wallets', [['id', ids]]);
   for (const table of ['vendor_items', 'gateway_points', 'venue_entry_configs'])
     await step(table, [['venue_id', venues]]);
