@@ -101,15 +101,17 @@ for (const kind of REST_BACKENDS) {
       expect(ok.code).toBe(0);
       await rs.db.query('alter table entry_events rename column total_fees_cents to total_x');
       await rs.db.query('alter table audit_logs rename column resource_id to resource_x');
+      await rs.db.query('alter table vendor_items rename to vendor_items_x');
       try {
         const bad = await cli('health', '--target', 'staging');
         expect(bad.code).toBe(3);
         expect(bad.out).toContain(
-          '✗ database: schema — entry_events lacks total_fees_cents; audit_logs lacks resource_id',
+          '✗ database: schema — entry_events lacks total_fees_cents; no table vendor_items; audit_logs lacks resource_id',
         );
       } finally {
         await rs.db.query('alter table entry_events rename column total_x to total_fees_cents');
         await rs.db.query('alter table audit_logs rename column resource_x to resource_id');
+        await rs.db.query('alter table vendor_items_x rename to vendor_items');
       }
     }, 60_000);
 
