@@ -142,6 +142,11 @@ export function buildProgram(
       'check invariants I1–I12 over a GhostPass PostgreSQL database; with a run (RUN_DIR or journal) I10 reconciles it (exit 99 when violated)',
     )
     .option('--db <postgres-url>', 'the GhostPass database (a Supabase connection string works)')
+    .option(
+      '--supabase',
+      'read the rows through supabase-js instead (SUPABASE_URL, SUPABASE_SERVICE_KEY of --env-file): the invariants REST can express',
+    )
+    .option('--env-file <file>', 'with --supabase: the env file', '.env.test')
     .option('--journal <file>', "a run's journal.jsonl (same as giving RUN)")
     .option(
       '--since <time>',
@@ -155,7 +160,7 @@ export function buildProgram(
     .option('--json <file>', 'also write the results as JSON')
     .addHelpText(
       'after',
-      '\nExample:\n  ghostfleet validate .ghostfleet/run-… --db postgres://postgres@127.0.0.1:5432/ghostpass',
+      '\nExamples:\n  ghostfleet validate .ghostfleet/run-… --db postgres://postgres@127.0.0.1:5432/ghostpass\n  ghostfleet validate --supabase --env-file .env.test --since 30m --venue venue_ghostfleet_test',
     )
     .action(async (run: string | undefined, flags: ValidateFlags) =>
       setExit(await validateCommand(run, flags, io)),

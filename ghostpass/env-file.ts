@@ -195,3 +195,27 @@ export function targetFromEnv(vars: Record<string, string>): {
     ...(secret ? { webhookSecret: secret } : {}),
   };
 }
+
+/**
+ * The Supabase project of a staging env file (`--target staging`): `SUPABASE_URL` (http or
+ * https) and `SUPABASE_SERVICE_KEY` (the service_role key: PostgREST with it bypasses RLS, as
+ * seeding needs). Every problem at once; the key's value never appears in an error.
+ */
+export function supabaseFromEnv(vars: Record<string, string>): { url: string; serviceKey: string } {
+  const problems: string[] = [];
+  const url = vars['SUPABASE_URL']?.trim() ?? '';
+  const serviceKey = vars['SUPABASE_SERVICE_KEY']?.trim() ?? '';
+  if (url === '') problems.push('SUPABASE_URL: missing');
+  else if (!/^https?:\/\/[^/\s]+/i.test(url))
+    problems.push('SUPABASE_URL: must be an http:// or https:// URL');
+  if (serviceKey === '')
+    problems.push('SUPABASE_SERVICE_KEY: missing (the project service_role key)');
+  if (problems.length > 0) {
+    throw new GhostfleetError(
+      ErrorCodes.BadConfig,
+      `staging env file: ${problems.length} problem(s)`,
+      { details: problems },
+    );
+  }
+  return { url: url.replace(/\/+$/, ''), serviceKey };
+}

@@ -1,6 +1,8 @@
 /**
- * `ghostfleet health --target URL [--env-file .env.test] [--db URL]`: is this GhostPass ready for
- * a run? The database (reachable, the invariants' tables and columns, the test data the env file
+ * `ghostfleet health --target URL|staging [--env-file .env.test] [--db URL]`: is this GhostPass
+ * ready for a run? With `--target staging` the API is the env file's API_BASE_URL and the database
+ * is checked through supabase-js (SUPABASE_URL, SUPABASE_SERVICE_KEY of the env file) unless
+ * `--db` names its PostgreSQL. The database (reachable, the invariants' tables and columns, the test data the env file
  * names), the API (a balance read as test wallet 1) and the Stripe webhook endpoint (a mis-signed
  * event gets 400, a signed harmless one is accepted). A ✓/✗ checklist; exit 3 on any ✗.
  */
@@ -14,10 +16,11 @@ import { parseEnvFile, targetFromEnv } from '../../ghostpass/env-file.js';
 import { apiChecks, webhookChecks } from '../../ghostpass/health/api.js';
 import { type Check, fail, formatChecks, healthy, skip } from '../../ghostpass/health/check.js';
 import { databaseChecks } from '../../ghostpass/health/database.js';
-import { openPgStore } from '../../ghostpass/provision/pg-store.js';
+import type { ProvisionStore } from '../../ghostpass/provision/store.js';
 import type { TargetIds } from '../../ghostpass/target.js';
 import type { CliIo } from '../io.js';
-import { requireDb, wholeNumber } from './seed.js';
+import { wholeNumber } from './seed.js';
+import { openStore } from './staging.js';
 
 export interface HealthFlags {
   target?: string;
@@ -40,19 +43,25 @@ function readTarget(flags: HealthFlags, io: CliIo) {
     );
   }
   const vars = parseEnvFile(text);
-  if (flags.target) vars.API_BASE_URL = flags.target;
+  if (flags.target && flags.target !== 'staging') vars.API_BASE_URL = flags.target;
   return targetFromEnv(vars);
 }
 
 async function dbChecks(
-  url: string | undefined,
+  flags: HealthFlags,
+  io: CliIo,
   ids: TargetIds,
   wallets: number,
 ): Promise<Check[]> {
-  if (url === undefined) return [skip('database', 'connect', 'no --db given')];
-  let store: Awaited<ReturnType<typeof openPgStore>>;
+  if (flags.db === undefined && flags.target !== 'staging')
+    return [skip('database', 'connect', 'no --db given (or --target staging)')];
+  let store: ProvisionStore;
   try {
-    store = await openPgStore(requireDb(url, 'health'));
+    store = await openStore(
+      { ...flags, target: flags.db === undefined ? 'staging' : undefined },
+      io,
+      'health',
+    );
   } catch (err) {
     return [fail('database', 'connect', (err as Error).message)];
   }
@@ -69,7 +78,7 @@ export async function healthCommand(flags: HealthFlags, io: CliIo): Promise<numb
   const wallets = wholeNumber(flags.wallets, '--wallets', 0, 1_000_000);
   const timeoutMs = wholeNumber(flags.timeout, '--timeout-ms', 100, 120_000);
   const target = readTarget(flags, io);
-  const checks = await dbChecks(flags.db, target.ids, wallets);
+  const checks = await dbChecks(flags, io, target.ids, wallets);
   const client = createGhostPassClient({ baseUrl: target.baseUrl, timeoutMs, connections: 2 });
   try {
     checks.push(...(await apiChecks(client)));
@@ -90,14 +99,17 @@ export function registerHealth(program: Command, io: CliIo, setExit: (code: numb
     .description(
       'check a GhostPass deployment before a run: database (schema, test data), API (a balance read), webhook endpoint (a mis-signed event must get 400); exit 3 on any ✗',
     )
-    .option('--target <url>', 'the GhostPass base URL (default API_BASE_URL of the env file)')
+    .option(
+      '--target <url|staging>',
+      'the GhostPass base URL (default API_BASE_URL of the env file); staging: that URL, and the database through supabase-js (SUPABASE_URL, SUPABASE_SERVICE_KEY)',
+    )
     .option('--env-file <file>', "the run's ids and STRIPE_WEBHOOK_SECRET", '.env.test')
     .option('--db <postgres-url>', 'also check its database (a Supabase connection string works)')
     .option('--wallets <n>', 'test wallets the run needs', '1')
     .option('--timeout-ms <n>', 'per-request timeout', '10000')
     .addHelpText(
       'after',
-      '\nExample:\n  ghostfleet health --target http://127.0.0.1:8787 --env-file .env.test --db postgres://postgres@127.0.0.1:5432/ghostpass',
+      '\nExamples:\n  ghostfleet health --target http://127.0.0.1:8787 --env-file .env.test --db postgres://postgres@127.0.0.1:5432/ghostpass\n  ghostfleet health --target staging --env-file .env.test',
     )
     .action(async (flags: { timeoutMs: string } & Omit<HealthFlags, 'timeout'>) =>
       setExit(await healthCommand({ ...flags, timeout: flags.timeoutMs }, io)),

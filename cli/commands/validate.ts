@@ -1,7 +1,10 @@
 /**
  * `ghostfleet validate --db URL [RUN_DIR | --journal FILE] [--since T] [--venue ID]`: invariants
  * I1–I12 over a GhostPass PostgreSQL database (a Supabase connection string too), with I10
- * reconciled against a run's journal when one is given. Exit 99 when an invariant is violated.
+ * reconciled against a run's journal when one is given. `--supabase --env-file FILE` instead
+ * reads the rows through supabase-js (SUPABASE_URL, SUPABASE_SERVICE_KEY), every page, and
+ * evaluates the invariants REST can express (validation/supabase/), naming the ones it cannot.
+ * Exit 99 when an invariant is violated.
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -12,12 +15,16 @@ import type { JournalRecord } from '../../contract/journal.js';
 import { connectPostgres } from '../../validation/db/pg.js';
 import type { InvariantResult } from '../../validation/invariants/types.js';
 import { readJournal } from '../../validation/journal-file.js';
+import { fleetSessions, foldJournal } from '../../validation/reconcile/requests.js';
 import { validateRun } from '../../validation/validate.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from './table.js';
+import { validateSupabase } from './validate-supabase.js';
 
 export interface ValidateFlags {
   db?: string;
+  supabase?: boolean;
+  envFile?: string;
   journal?: string;
   since?: string;
   venue?: string[];
@@ -65,10 +72,10 @@ export async function validateCommand(
   flags: ValidateFlags,
   io: CliIo,
 ): Promise<number> {
-  if (!flags.db) {
+  if (!flags.db && !flags.supabase) {
     throw new GhostfleetError(
       ErrorCodes.BadArgument,
-      'validate needs --db postgres://… (the GhostPass database; a Supabase connection string works)',
+      'validate needs --db postgres://… (the GhostPass database; a Supabase connection string works) or --supabase --env-file FILE (through supabase-js)',
     );
   }
   const path = run ?? flags.journal;
@@ -96,7 +103,11 @@ export async function validateCommand(
       'from when? pass --since (or a run journal, whose start is used)',
     );
   }
-  const db = await connectPostgres(flags.db);
+  if (flags.supabase) {
+    const sessions = records ? fleetSessions(foldJournal(records)) : undefined;
+    return validateSupabase(flags, io, { t0, venues, ...(sessions ? { sessions } : {}) });
+  }
+  const db = await connectPostgres(flags.db as string);
   try {
     const v = await validateRun({
       db,

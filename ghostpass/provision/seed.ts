@@ -29,6 +29,8 @@ export interface SeedResult {
   ids: TargetIds;
   /** Rows inserted per kind (all 0 on a second run). */
   created: { configs: number; gateways: number; items: number; wallets: number };
+  /** Opening FUND rows written (= created.wallets unless a cut seed left wallets without one). */
+  openings: number;
   toppedUp: number;
   testWallets: number;
 }
@@ -78,11 +80,13 @@ export async function seed(
   const main = await seedVenue(store, plan.venue);
   const free = await seedVenue(store, plan.zeroFeeVenue);
   let created = 0;
+  let openings = 0;
   let toppedUp = 0;
   for (let from = 1; from <= plan.wallets; from += opts.batch) {
     const to = Math.min(plan.wallets, from + opts.batch - 1);
     const b = await store.ensureWallets(from, to, plan.openingBalanceCents, opts.topUp ?? true);
     created += b.created;
+    openings += b.openings ?? b.created;
     toppedUp += b.toppedUp;
     opts.onProgress?.({ done: to, total: plan.wallets, created, toppedUp });
   }
@@ -106,6 +110,7 @@ export async function seed(
       items: sum('items'),
       wallets: created,
     },
+    openings,
     toppedUp,
     testWallets: await store.countTestWallets(),
   };

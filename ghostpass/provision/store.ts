@@ -1,8 +1,8 @@
 /**
  * Where `ghostfleet seed` / `rollback` / `health` read and write test data, behind one small
- * interface: `PgStore` (pg-store.ts) over any PostgreSQL connection now; a supabase-js store for
- * `--target staging` (issue 10) implements the same methods through PostgREST later. Every write
- * method is idempotent: it adds only what is missing, found by natural key, so a re-run after an
+ * interface: `pgStore` (pg-store.ts) over any PostgreSQL connection, and `supabaseStore`
+ * (supabase-store.ts) through supabase-js/PostgREST for `--target staging`. Every write method is
+ * idempotent: it adds only what is missing, found by natural key, so a re-run after an
  * interruption completes the seed and a second run adds nothing.
  */
 import type { TargetIds, TargetItem } from '../target.js';
@@ -16,6 +16,11 @@ export interface Ensured<T> {
 
 export interface WalletBatch {
   created: number;
+  /**
+   * Opening FUND rows written (default `created`): more when a re-run over REST completes wallets
+   * an interrupted one wrote without their row (supabase-wallets.ts).
+   */
+  openings?: number;
   /** Existing test wallets below the opening balance raised to it (one FUND row each). */
   toppedUp: number;
 }
@@ -53,8 +58,9 @@ export interface ProvisionStore {
   ): Promise<Ensured<Map<string, string>>>;
   ensureItems(venue: VenuePlan): Promise<Ensured<TargetItem[]>>;
   /**
-   * Test wallets `from..to` (inclusive) with an opening FUND row each, in one transaction: a
-   * batch is all or nothing, so an interrupted seed resumes at the first missing wallet.
+   * Test wallets `from..to` (inclusive) with an opening FUND row each. pg: in one transaction (a
+   * batch is all or nothing); supabase: wallets then their rows, a cut between them completed by
+   * the next call. Either way an interrupted seed is finished by the next one.
    */
   ensureWallets(
     from: number,
