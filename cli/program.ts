@@ -82,6 +82,10 @@ export function buildProgram(
       'sandbox',
     )
     .option(
+      '--target-profile <file>',
+      'a URL target\'s paths, headers and body field names where they differ from GhostPass\'s (JSON; README "Target profiles")',
+    )
+    .option(
       '--env-file <file>',
       'ids for a URL target (API_BASE_URL, TEST_VENUE_ID, TEST_GATEWAY_1_ID, ...)',
       '.env.test',

@@ -20,7 +20,14 @@ export type TargetSpec =
       /** Its database: in-memory PGlite by default, a directory, or a postgres:// URL. */
       db?: string;
     }
-  | { kind: 'http'; baseUrl: string; ids: FleetTarget['ids']; webhookSecret?: string };
+  | {
+      kind: 'http';
+      baseUrl: string;
+      ids: FleetTarget['ids'];
+      webhookSecret?: string;
+      /** Paths, headers and body field names where the deployment differs from GhostPass's. */
+      profile?: FleetTarget['profile'];
+    };
 
 export interface RunningTarget extends FleetTarget {
   readonly description: string;
@@ -55,6 +62,7 @@ export async function openTarget(spec: TargetSpec, scenario: Scenario): Promise<
       baseUrl: spec.baseUrl,
       ids: spec.ids,
       ...(spec.webhookSecret ? { webhookSecret: spec.webhookSecret } : {}),
+      ...(spec.profile ? { profile: spec.profile } : {}),
       description: spec.baseUrl,
       close: async () => {},
     };

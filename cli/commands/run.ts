@@ -6,6 +6,11 @@ import { ExitCodes } from '../../contract/exit-codes.js';
 import { parseEnvFile, targetFromEnv } from '../../ghostpass/env-file.js';
 import { isSandboxMode } from '../../ghostpass/sandbox/mode.js';
 import { sandboxDbKind } from '../../ghostpass/sandbox/open-db.js';
+import {
+  type LoadedTargetProfile,
+  loadTargetProfile,
+  profileDifferences,
+} from '../../ghostpass/target-profile.js';
 import { loadScenario, parseDuration, withOverrides } from '../../orchestrator/scenario.js';
 import type { TargetSpec } from '../../orchestrator/target.js';
 import { formatReport } from '../../validation/format.js';
@@ -23,6 +28,7 @@ export interface RunFlags {
   broker?: string;
   wallets?: string;
   target: string;
+  targetProfile?: string;
   envFile?: string;
   stateDir: string;
   allowProduction?: boolean;
@@ -78,8 +84,33 @@ function port(value: string): number {
   return n;
 }
 
-function resolveTarget(flags: RunFlags, io: CliIo): TargetSpec {
+/** `--target-profile FILE`, said in the log: which paths, headers and fields differ from GhostPass. */
+async function readProfile(flags: RunFlags, io: CliIo): Promise<LoadedTargetProfile | null> {
+  if (flags.targetProfile === undefined) return null;
+  const path = resolve(io.cwd, flags.targetProfile);
+  const loaded = await loadTargetProfile(path);
+  const diff = profileDifferences(loaded.profile);
+  io.err(
+    `target profile ${path}: ${diff.length === 0 ? "GhostPass's defaults" : diff.join(', ')}\n`,
+  );
+  return loaded;
+}
+
+/**
+ * The target: `--target URL` first, then the profile's `baseUrl`, else the sandbox. The sandbox
+ * serves GhostPass's own paths and fields only, so a profile without a URL has nothing to describe.
+ */
+function resolveTarget(flags: RunFlags, io: CliIo, loaded: LoadedTargetProfile | null): TargetSpec {
+  if (flags.target === 'sandbox' && loaded?.baseUrl !== undefined) {
+    return resolveTarget({ ...flags, target: loaded.baseUrl }, io, loaded);
+  }
   if (flags.target === 'sandbox') {
+    if (loaded !== null) {
+      throw new GhostfleetError(
+        ErrorCodes.BadArgument,
+        "--target-profile describes a URL target; the embedded sandbox speaks GhostPass's own paths and fields (give the profile a baseUrl, or pass --target URL)",
+      );
+    }
     const mode = flags.sandboxMode ?? 'correct';
     if (!isSandboxMode(mode)) {
       throw new GhostfleetError(
@@ -127,6 +158,7 @@ function resolveTarget(flags: RunFlags, io: CliIo): TargetSpec {
     baseUrl: t.baseUrl,
     ids: t.ids,
     ...(t.webhookSecret ? { webhookSecret: t.webhookSecret } : {}),
+    ...(loaded ? { profile: loaded.profile } : {}),
   };
 }
 
@@ -141,7 +173,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
       : {}),
   });
   const seed = positiveInt(flags.seed, '--seed');
-  const target = resolveTarget(flags, io);
+  const target = resolveTarget(flags, io, await readProfile(flags, io));
   const stateDir = resolve(io.cwd, flags.stateDir);
   const abort = new AbortController();
   const onSignal = () => {
