@@ -9,6 +9,7 @@ import { type ExitCode, ExitCodes } from '../contract/exit-codes.js';
 import { chaosCommand, statusCommand, stopCommand } from './commands/chaos.js';
 import { type EmulateDeps, type EmulateFlags, emulateCommand } from './commands/emulate.js';
 import { registerHealth } from './commands/health.js';
+import { registerPreflight } from './commands/preflight.js';
 import { profilesCommand, profilesValidateCommand } from './commands/profiles.js';
 import { type QrFlags, qrCommand } from './commands/qr.js';
 import { type ReaderListers, readersCommand } from './commands/readers.js';
@@ -217,6 +218,7 @@ export function buildProgram(
   registerSeed(program, io, setExit);
   registerRollback(program, io, setExit);
   registerHealth(program, io, setExit);
+  registerPreflight(program, io, setExit);
   addHardwareCommands(program, io, setExit, deps);
   return program;
 }
