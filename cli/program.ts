@@ -8,6 +8,7 @@ import { ErrorCodes, isGhostfleetError } from '../contract/errors.js';
 import { type ExitCode, ExitCodes } from '../contract/exit-codes.js';
 import { chaosCommand, statusCommand, stopCommand } from './commands/chaos.js';
 import { type EmulateDeps, type EmulateFlags, emulateCommand } from './commands/emulate.js';
+import { fidelityOptions } from './commands/fidelity-flags.js';
 import { registerHealth } from './commands/health.js';
 import { registerPreflight } from './commands/preflight.js';
 import { profilesCommand, profilesValidateCommand } from './commands/profiles.js';
@@ -219,6 +220,11 @@ export function buildProgram(
   registerRollback(program, io, setExit);
   registerHealth(program, io, setExit);
   registerPreflight(program, io, setExit);
+  // The sandbox's serverless fidelity (cli/commands/fidelity-flags.ts), on both commands that start it.
+  for (const name of ['run', 'sandbox']) {
+    const cmd = program.commands.find((c) => c.name() === name);
+    for (const o of fidelityOptions()) cmd?.addOption(o);
+  }
   addHardwareCommands(program, io, setExit, deps);
   return program;
 }

@@ -3,7 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import { ExitCodes } from '../../contract/exit-codes.js';
+import { createRng } from '../../contract/rng.js';
 import { parseEnvFile, targetFromEnv } from '../../ghostpass/env-file.js';
+import { createFidelity, type FidelityLayer } from '../../ghostpass/sandbox/fidelity/decorator.js';
 import { isSandboxMode } from '../../ghostpass/sandbox/mode.js';
 import { sandboxDbKind } from '../../ghostpass/sandbox/open-db.js';
 import {
@@ -19,8 +21,10 @@ import type { CliIo } from '../io.js';
 import { looksLikeProduction } from '../production-guard.js';
 import { clearCurrentRun, writeCurrentRun } from '../run-file.js';
 import { runAndJudge } from '../run-stages.js';
+import { type FidelityFlags, readFidelity } from './fidelity-flags.js';
+import { formatFidelityStats } from './sandbox.js';
 
-export interface RunFlags {
+export interface RunFlags extends FidelityFlags {
   scenario: string;
   duration?: string;
   seed: string;
@@ -100,9 +104,14 @@ async function readProfile(flags: RunFlags, io: CliIo): Promise<LoadedTargetProf
  * The target: `--target URL` first, then the profile's `baseUrl`, else the sandbox. The sandbox
  * serves GhostPass's own paths and fields only, so a profile without a URL has nothing to describe.
  */
-function resolveTarget(flags: RunFlags, io: CliIo, loaded: LoadedTargetProfile | null): TargetSpec {
+function resolveTarget(
+  flags: RunFlags,
+  io: CliIo,
+  loaded: LoadedTargetProfile | null,
+  fidelity: FidelityLayer | null,
+): TargetSpec {
   if (flags.target === 'sandbox' && loaded?.baseUrl !== undefined) {
-    return resolveTarget({ ...flags, target: loaded.baseUrl }, io, loaded);
+    return resolveTarget({ ...flags, target: loaded.baseUrl }, io, loaded, fidelity);
   }
   if (flags.target === 'sandbox') {
     if (loaded !== null) {
@@ -118,12 +127,17 @@ function resolveTarget(flags: RunFlags, io: CliIo, loaded: LoadedTargetProfile |
         `--sandbox-mode must be correct or ghostpass, got ${JSON.stringify(mode)}`,
       );
     }
-    return { kind: 'sandbox', mode, ...(flags.sandboxDb ? { db: flags.sandboxDb } : {}) };
+    return {
+      kind: 'sandbox',
+      mode,
+      ...(flags.sandboxDb ? { db: flags.sandboxDb } : {}),
+      ...(fidelity ? { fidelity } : {}),
+    };
   }
-  if (flags.sandboxMode || flags.sandboxDb) {
+  if (flags.sandboxMode || flags.sandboxDb || fidelity) {
     throw new GhostfleetError(
       ErrorCodes.BadArgument,
-      '--sandbox-mode and --sandbox-db apply to the embedded sandbox, not to a --target URL',
+      '--sandbox-mode, --sandbox-db and the fidelity options apply to the embedded sandbox, not to a --target URL',
     );
   }
   let baseUrl: URL;
@@ -173,7 +187,12 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
       : {}),
   });
   const seed = positiveInt(flags.seed, '--seed');
-  const target = resolveTarget(flags, io, await readProfile(flags, io));
+  const config = readFidelity(flags, io);
+  // Seeded from the run's seed: the same run, the same latency draws.
+  const fidelity = config
+    ? createFidelity(config, { random: createRng(seed).fork('sandbox.fidelity').next })
+    : null;
+  const target = resolveTarget(flags, io, await readProfile(flags, io), fidelity);
   const stateDir = resolve(io.cwd, flags.stateDir);
   const abort = new AbortController();
   const onSignal = () => {
@@ -230,6 +249,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
       },
     );
     io.out(`${formatReport(report)}\n`);
+    if (fidelity) io.err(`sandbox ${formatFidelityStats(fidelity.stats())}\n`);
     io.err(`journal: ${journalPath}\n`);
     if (files) io.err(`report files: ${files.markdownPath}, ${files.htmlPath}\n`);
     if (flags.json) {
