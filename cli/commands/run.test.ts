@@ -130,4 +130,24 @@ describe('ghostfleet run refuses bad input clearly', () => {
     expect(r.code, r.err).toBe(3);
     expect(r.err).toMatch(/GhostPass target http:\/\/127\.0\.0\.1:9 does not answer/);
   });
+
+  it('refuses fidelity options with a URL target, and names a bad --latency (exit 2)', async () => {
+    const env = join(dir, 'fidelity.env');
+    writeFileSync(env, ENV);
+    const url = await run([
+      '--target',
+      'http://127.0.0.1:9',
+      '--env-file',
+      env,
+      '--cold-start',
+      '1s',
+    ]);
+    expect(url.code).toBe(2);
+    expect(url.err).toMatch(
+      /fidelity options apply to the embedded sandbox, not to a --target URL/,
+    );
+    const bad = await run(['--latency', '40ms,p95']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--latency must be "median,p95" or one fixed time/);
+  });
 });
