@@ -162,4 +162,15 @@ describe.skipIf(missing !== null)('preflight against the sandbox on PostgreSQL 1
     expect(r.out).toContain(`✗ dashboards: prometheus — ${closed}/-/ready: ECONNREFUSED\n`);
     expect(r.code).toBe(3);
   });
+
+  it('checks the API in the forms --target-profile names', async () => {
+    writeFileSync(
+      join(dir, 'renamed.json'),
+      JSON.stringify({ paths: { balance: '/api/v2/balance' } }),
+    );
+    const r = await cli('preflight', '--target-profile', 'renamed.json', ...dashboards());
+    // The sandbox serves GhostPass's own path only: the renamed one is really what was asked.
+    expect(r.out).toContain('✗ api: balance read — GET balance as device_test_1: HTTP 404');
+    expect(r.code).toBe(3);
+  });
 });

@@ -65,7 +65,8 @@ export async function preflightCommand(flags: PreflightFlags, io: CliIo): Promis
     ? await loadTargetProfile(resolve(io.cwd, flags.targetProfile))
     : null;
   const env = readEnv(flags, io);
-  const base = flags.target ?? env.API_BASE_URL ?? loaded?.baseUrl;
+  // As in `run`: --target, then the profile's baseUrl, then the env file's API_BASE_URL.
+  const base = flags.target ?? loaded?.baseUrl ?? env.API_BASE_URL;
   const target = targetFromEnv({ ...env, ...(base ? { API_BASE_URL: base } : {}) });
   let store: Store | null = null;
   let connectProblem: string | null = null;
