@@ -150,4 +150,14 @@ describe('ghostfleet run refuses bad input clearly', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--latency must be "median,p95" or one fixed time/);
   });
+
+  it('refuses a profile whose baseUrl looks like production, as it would --target (exit 4)', async () => {
+    const env = join(dir, 'prod-profile.env');
+    writeFileSync(env, ENV);
+    const prod = join(dir, 'prod-profile.json');
+    writeFileSync(prod, JSON.stringify({ baseUrl: 'https://ghostpass.app' }));
+    const r = await run(['--env-file', env, '--target-profile', prod]);
+    expect(r.code).toBe(4);
+    expect(r.err).toMatch(/ghostpass\.app looks like production/);
+  });
 });
