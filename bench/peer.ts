@@ -28,7 +28,7 @@ function entryScanRequest(): { headers: Record<string, string>; body: string } {
     headers: {
       'content-type': 'application/json',
       accept: 'application/json',
-      [DEFAULT_TARGET_PROFILE.fingerprintHeader]: 'device_test_1',
+      [DEFAULT_TARGET_PROFILE.headers.fingerprint]: 'device_test_1',
     },
     body: JSON.stringify({
       wallet_binding_id: 'wallet_test_1',

@@ -124,7 +124,7 @@ export function startTrivialTarget(opts: TrivialTargetOptions): Promise<TrivialT
   const { ids } = opts;
   const opening = opts.openingBalanceCents ?? 10_000;
   const paths = DEFAULT_TARGET_PROFILE.paths;
-  const fpHeader = DEFAULT_TARGET_PROFILE.fingerprintHeader.toLowerCase();
+  const fpHeader = DEFAULT_TARGET_PROFILE.headers.fingerprint.toLowerCase();
   const balances = new Map<string, number>();
   const entries = new Map<string, number>();
   const credited = new Set<string>();

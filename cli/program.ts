@@ -8,7 +8,9 @@ import { ErrorCodes, isGhostfleetError } from '../contract/errors.js';
 import { type ExitCode, ExitCodes } from '../contract/exit-codes.js';
 import { chaosCommand, statusCommand, stopCommand } from './commands/chaos.js';
 import { type EmulateDeps, type EmulateFlags, emulateCommand } from './commands/emulate.js';
+import { fidelityOptions } from './commands/fidelity-flags.js';
 import { registerHealth } from './commands/health.js';
+import { registerPreflight } from './commands/preflight.js';
 import { profilesCommand, profilesValidateCommand } from './commands/profiles.js';
 import { type QrFlags, qrCommand } from './commands/qr.js';
 import { type ReaderListers, readersCommand } from './commands/readers.js';
@@ -80,6 +82,10 @@ export function buildProgram(
       '--target <sandbox|url>',
       'the embedded GhostPass sandbox, or a GhostPass base URL',
       'sandbox',
+    )
+    .option(
+      '--target-profile <file>',
+      'a URL target\'s paths, headers and body field names where they differ from GhostPass\'s (JSON; README "Target profiles")',
     )
     .option(
       '--env-file <file>',
@@ -218,6 +224,12 @@ export function buildProgram(
   registerSeed(program, io, setExit);
   registerRollback(program, io, setExit);
   registerHealth(program, io, setExit);
+  registerPreflight(program, io, setExit);
+  // The sandbox's serverless fidelity (cli/commands/fidelity-flags.ts), on both commands that start it.
+  for (const name of ['run', 'sandbox']) {
+    const cmd = program.commands.find((c) => c.name() === name);
+    for (const o of fidelityOptions()) cmd?.addOption(o);
+  }
   addHardwareCommands(program, io, setExit, deps);
   return program;
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
 import { DEVICE_KINDS } from '../contract/operations.js';
 import { formatIssues } from '../contract/zod-issues.js';
+import { TargetProfileSchema } from '../ghostpass/target-profile-schema.js';
 
 export const InputSpecSchema = z.discriminatedUnion('input', [
   z.strictObject({ input: z.literal('virtual-serial') }),
@@ -27,7 +28,8 @@ export const TargetConfigSchema = z.strictObject({
   connections: z.number().int().positive(),
   /** Only the wallet-app needs it: it plays Stripe and signs `checkout.session.completed`. */
   webhookSecret: z.string().optional(),
-  paths: z.record(z.string(), z.string()).optional(),
+  /** Paths, headers and body field names (ghostpass/target-profile.ts); GhostPass's when absent. */
+  profile: TargetProfileSchema.optional(),
   /** What a POS terminal rings up for a physical reader's scan (no planned cart). */
   defaultCart: z
     .strictObject({

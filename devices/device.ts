@@ -143,6 +143,7 @@ export async function startDevice(
     baseUrl: config.target.baseUrl,
     timeoutMs: config.target.timeoutMs,
     connections: config.target.connections,
+    ...(config.target.profile ? { profile: config.target.profile } : {}),
   });
   const faults: ServeContext['faults'] = {
     webhook: { delayMedianMs: 0, delayP95Ms: 0, duplicateShare: 0 },

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGhostPassClient } from './client.js';
+import { DEFAULT_TARGET_PROFILE } from './target.js';
 
 /** A bare node:http peer answering with canned replies, to test the client's classification. */
 let server: Server;
@@ -106,7 +107,8 @@ describe('GhostPass client classification', () => {
           balance: '/api/wallet/balance',
           fund: '/f',
         },
-        fingerprintHeader: 'X-Fp',
+        headers: { fingerprint: 'X-Fp', extra: {} },
+        fields: DEFAULT_TARGET_PROFILE.fields,
       },
     });
     expect(await c.balance('dev')).toMatchObject({ kind: 'ok', body: { balance_cents: 5 } });

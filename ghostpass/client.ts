@@ -109,6 +109,7 @@ export interface GhostPassClient {
 
 export interface ClientOptions {
   baseUrl: string;
+  /** Paths, headers and body field names (target-profile.ts); GhostPass's defaults when absent. */
   profile?: TargetProfile;
   /** Pool size (default 16). */
   connections?: number;
@@ -266,8 +267,10 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
     };
   }
 
-  const fp = (fingerprint: string) => ({ [profile.fingerprintHeader]: fingerprint });
+  const extra = profile.headers.extra;
+  const fp = (fingerprint: string) => ({ ...extra, [profile.headers.fingerprint]: fingerprint });
   const p = profile.paths;
+  const f = profile.fields;
 
   return {
     entryScan: (r, opts = {}) =>
@@ -277,10 +280,10 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
         EntryScanOkSchema,
         fp(r.fingerprint),
         JSON.stringify({
-          wallet_binding_id: r.walletBindingId,
-          venue_id: r.venueId,
-          gateway_id: r.gatewayId,
-          interaction_method: opts.interactionMethod ?? r.method,
+          [f.entryScan.walletBindingId]: r.walletBindingId,
+          [f.entryScan.venueId]: r.venueId,
+          [f.entryScan.gatewayId]: r.gatewayId,
+          [f.entryScan.interactionMethod]: opts.interactionMethod ?? r.method,
         }),
         opts,
       ),
@@ -291,12 +294,12 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
         PurchaseOkSchema,
         fp(r.fingerprint),
         JSON.stringify({
-          wallet_binding_id: r.walletBindingId,
-          item_id: r.itemId,
-          gateway_id: r.gatewayId,
-          quantity: r.quantity,
-          tip_amount_cents: r.tipCents,
-          interaction_method: r.method,
+          [f.purchase.walletBindingId]: r.walletBindingId,
+          [f.purchase.itemId]: r.itemId,
+          [f.purchase.gatewayId]: r.gatewayId,
+          [f.purchase.quantity]: r.quantity,
+          [f.purchase.tipCents]: r.tipCents,
+          [f.purchase.interactionMethod]: r.method,
         }),
         opts,
       ),
@@ -307,18 +310,30 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
         CheckoutSessionOkSchema,
         fp(r.fingerprint),
         JSON.stringify({
-          type: 'wallet_funding',
-          amount: r.amountCents,
-          wallet_binding_id: r.walletBindingId,
-          device_fingerprint: r.fingerprint,
-          success_url: SUCCESS_URL,
-          cancel_url: CANCEL_URL,
+          [f.checkout.type]: 'wallet_funding',
+          [f.checkout.amount]: r.amountCents,
+          [f.checkout.walletBindingId]: r.walletBindingId,
+          [f.checkout.deviceFingerprint]: r.fingerprint,
+          [f.checkout.successUrl]: SUCCESS_URL,
+          [f.checkout.cancelUrl]: CANCEL_URL,
         }),
       ),
     deliverWebhook: (rawBody, stripeSignature) =>
-      call('POST', p.webhook, WebhookOkSchema, { 'stripe-signature': stripeSignature }, rawBody),
+      call(
+        'POST',
+        p.webhook,
+        WebhookOkSchema,
+        { ...extra, 'stripe-signature': stripeSignature },
+        rawBody,
+      ),
     verifySession: (sessionId) =>
-      call('POST', p.verifySession, AnyObjectSchema, {}, JSON.stringify({ session_id: sessionId })),
+      call(
+        'POST',
+        p.verifySession,
+        AnyObjectSchema,
+        extra,
+        JSON.stringify({ [f.verifySession.sessionId]: sessionId }),
+      ),
     balance: (fingerprint) => call('GET', p.balance, BalanceOkSchema, fp(fingerprint)),
     fund: (fingerprint, amountDollars) =>
       call(
@@ -326,10 +341,16 @@ export function createGhostPassClient(opts: ClientOptions): GhostPassClient {
         p.fund,
         AnyObjectSchema,
         fp(fingerprint),
-        JSON.stringify({ sources: [{ amount: amountDollars }] }),
+        JSON.stringify({ [f.fund.sources]: [{ [f.fund.amount]: amountDollars }] }),
       ),
     fundSources: (fingerprint, sources) =>
-      call('POST', p.fund, AnyObjectSchema, fp(fingerprint), JSON.stringify({ sources })),
+      call(
+        'POST',
+        p.fund,
+        AnyObjectSchema,
+        fp(fingerprint),
+        JSON.stringify({ [f.fund.sources]: sources }),
+      ),
     close: () => pool.close(),
   };
 }

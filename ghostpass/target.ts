@@ -34,22 +34,66 @@ export interface ZeroFeeVenue {
   entryGateways: string[];
 }
 
-export interface TargetProfile {
-  paths: {
-    entryScan: string;
-    purchase: string;
-    createCheckoutSession: string;
-    webhook: string;
-    verifySession: string;
-    balance: string;
-    fund: string;
-  };
-  /** The header that carries the patron's device fingerprint (GhostPass: `X-Device-Fingerprint`). */
-  fingerprintHeader: string;
+/** Where the patron endpoints live, relative to the base URL (GhostPass: `ghost-pass/api/...`). */
+export interface TargetPaths {
+  entryScan: string;
+  purchase: string;
+  createCheckoutSession: string;
+  webhook: string;
+  verifySession: string;
+  balance: string;
+  fund: string;
 }
 
-export const DEFAULT_TARGET_PROFILE: TargetProfile = Object.freeze({
-  paths: Object.freeze({
+/**
+ * The JSON body field names the devices send, per operation: logical name → wire name.
+ * GhostPass's own (ghost-pass/api/entry/scan.ts, vendor/purchase.ts, stripe/create-checkout-session.ts,
+ * stripe/verify-session.ts, wallet/fund.ts at 17d47d9) are the defaults.
+ */
+export interface TargetFields {
+  entryScan: {
+    walletBindingId: string;
+    venueId: string;
+    gatewayId: string;
+    interactionMethod: string;
+  };
+  purchase: {
+    walletBindingId: string;
+    itemId: string;
+    gatewayId: string;
+    quantity: string;
+    tipCents: string;
+    interactionMethod: string;
+  };
+  checkout: {
+    type: string;
+    amount: string;
+    walletBindingId: string;
+    deviceFingerprint: string;
+    successUrl: string;
+    cancelUrl: string;
+  };
+  verifySession: { sessionId: string };
+  fund: { sources: string; amount: string };
+}
+
+export interface TargetProfile {
+  paths: TargetPaths;
+  headers: {
+    /** The header that carries the patron's device fingerprint (GhostPass: `X-Device-Fingerprint`). */
+    fingerprint: string;
+    /**
+     * Static headers every request carries (a staging gateway's routing header, say). Never a
+     * secret: the profile travels in every device's config (target-profile.ts refuses names that
+     * look like credentials).
+     */
+    extra: Readonly<Record<string, string>>;
+  };
+  fields: TargetFields;
+}
+
+export const DEFAULT_TARGET_PROFILE: TargetProfile = deepFreeze({
+  paths: {
     entryScan: '/api/entry/scan',
     purchase: '/api/vendor/purchase',
     createCheckoutSession: '/api/stripe/create-checkout-session',
@@ -57,9 +101,43 @@ export const DEFAULT_TARGET_PROFILE: TargetProfile = Object.freeze({
     verifySession: '/api/stripe/verify-session',
     balance: '/api/wallet/balance',
     fund: '/api/wallet/fund',
-  }),
-  fingerprintHeader: 'X-Device-Fingerprint',
+  },
+  headers: { fingerprint: 'X-Device-Fingerprint', extra: {} },
+  fields: {
+    entryScan: {
+      walletBindingId: 'wallet_binding_id',
+      venueId: 'venue_id',
+      gatewayId: 'gateway_id',
+      interactionMethod: 'interaction_method',
+    },
+    purchase: {
+      walletBindingId: 'wallet_binding_id',
+      itemId: 'item_id',
+      gatewayId: 'gateway_id',
+      quantity: 'quantity',
+      tipCents: 'tip_amount_cents',
+      interactionMethod: 'interaction_method',
+    },
+    checkout: {
+      type: 'type',
+      amount: 'amount',
+      walletBindingId: 'wallet_binding_id',
+      deviceFingerprint: 'device_fingerprint',
+      successUrl: 'success_url',
+      cancelUrl: 'cancel_url',
+    },
+    verifySession: { sessionId: 'session_id' },
+    fund: { sources: 'sources', amount: 'amount' },
+  },
 });
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
 
 /** The pilot's concession items and prices in cents (GHOSTPASS.md "Concession purchase"). */
 export const PILOT_ITEMS: readonly { name: string; priceCents: number }[] = Object.freeze([

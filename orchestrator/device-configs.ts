@@ -5,13 +5,15 @@
  */
 import type { DeviceKind } from '../contract/operations.js';
 import type { DeviceConfigInput, InputSpec } from '../devices/config.js';
-import type { TargetIds } from '../ghostpass/target.js';
+import type { TargetIds, TargetProfile } from '../ghostpass/target.js';
 import type { Scenario, ScenarioDevice } from './scenario.js';
 
 export interface FleetTarget {
   baseUrl: string;
   ids: TargetIds;
   webhookSecret?: string;
+  /** A URL target's paths, headers and body field names (`--target-profile`); no secrets. */
+  profile?: TargetProfile;
 }
 
 export interface DeviceConfigOptions {
@@ -61,6 +63,7 @@ export function deviceConfigs(opts: DeviceConfigOptions): DeviceConfigInput[] {
         eventId: opts.target.ids.eventId,
         ...(gatewayId ? { gatewayId } : {}),
         timeoutMs: opts.timeoutMs ?? 10_000,
+        ...(opts.target.profile ? { profile: opts.target.profile } : {}),
         connections: Math.max(4, Math.min(64, d.lanes * 2)),
         ...(d.kind === 'pos-terminal' && opts.target.ids.items[0]
           ? {

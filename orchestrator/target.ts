@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
 import type { Db } from '../ghostpass/sandbox/db.js';
+import { describeFidelity } from '../ghostpass/sandbox/fidelity/config.js';
+import type { FidelityLayer } from '../ghostpass/sandbox/fidelity/decorator.js';
 import type { SandboxMode } from '../ghostpass/sandbox/mode.js';
 import { openSandboxDb } from '../ghostpass/sandbox/open-db.js';
 import { type Sandbox, startSandbox } from '../ghostpass/sandbox/server.js';
@@ -19,8 +21,17 @@ export type TargetSpec =
       mode?: SandboxMode;
       /** Its database: in-memory PGlite by default, a directory, or a postgres:// URL. */
       db?: string;
+      /** Serverless fidelity around its handler (ghostpass/sandbox/fidelity/), seeded by the caller. */
+      fidelity?: FidelityLayer;
     }
-  | { kind: 'http'; baseUrl: string; ids: FleetTarget['ids']; webhookSecret?: string };
+  | {
+      kind: 'http';
+      baseUrl: string;
+      ids: FleetTarget['ids'];
+      webhookSecret?: string;
+      /** Paths, headers and body field names where the deployment differs from GhostPass's. */
+      profile?: FleetTarget['profile'];
+    };
 
 export interface RunningTarget extends FleetTarget {
   readonly description: string;
@@ -55,6 +66,7 @@ export async function openTarget(spec: TargetSpec, scenario: Scenario): Promise<
       baseUrl: spec.baseUrl,
       ids: spec.ids,
       ...(spec.webhookSecret ? { webhookSecret: spec.webhookSecret } : {}),
+      ...(spec.profile ? { profile: spec.profile } : {}),
       description: spec.baseUrl,
       close: async () => {},
     };
@@ -72,6 +84,7 @@ export async function openTarget(spec: TargetSpec, scenario: Scenario): Promise<
       openingBalanceCents: scenario.crowd.openingBalanceCents,
       webhookSecret,
       ...(spec.latencyMs ? { latencyMs: spec.latencyMs } : {}),
+      ...(spec.fidelity ? { wrapHandler: spec.fidelity.wrap } : {}),
     });
   } catch (err) {
     await db.close().catch(() => {});
@@ -85,7 +98,7 @@ export async function openTarget(spec: TargetSpec, scenario: Scenario): Promise<
     mode: sandbox.mode,
     db: sandbox.db,
     sandbox,
-    description: `embedded sandbox ${sandbox.url} (${where}, ${sandbox.mode} mode, ${scenario.crowd.wallets} wallets)`,
+    description: `embedded sandbox ${sandbox.url} (${where}, ${sandbox.mode} mode, ${scenario.crowd.wallets} wallets${spec.fidelity ? `; ${describeFidelity(spec.fidelity.config)}` : ''})`,
     close: async () => {
       await sandbox.close();
       await db.close();

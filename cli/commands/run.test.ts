@@ -97,4 +97,67 @@ describe('ghostfleet run refuses bad input clearly', () => {
     expect(code, err).toBe(3);
     expect(err).toMatch(/door-2 failed to start: cannot open serial reader .*no-such-tty/);
   });
+
+  it('names every problem of a bad target profile (exit 2), and refuses one aimed at the sandbox', async () => {
+    const bad = join(dir, 'bad-profile.json');
+    writeFileSync(bad, JSON.stringify({ paths: { entryScan: 'scan' }, fields: { x: {} } }));
+    const env = join(dir, 'profile.env');
+    writeFileSync(env, ENV);
+    const r = await run([
+      '--target',
+      'http://127.0.0.1:9',
+      '--env-file',
+      env,
+      '--target-profile',
+      bad,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${bad}: paths.entryScan: must start with "/"`);
+    expect(r.err).toContain(`${bad}: fields.x: unknown key`);
+    const noUrl = join(dir, 'no-url-profile.json');
+    writeFileSync(noUrl, JSON.stringify({ paths: { entryScan: '/v2/scan' } }));
+    const s = await run(['--target-profile', noUrl]);
+    expect(s.code).toBe(2);
+    expect(s.err).toMatch(/--target-profile describes a URL target/);
+  });
+
+  it("takes the target from the profile's baseUrl (exit 3: nothing answers there)", async () => {
+    const env = join(dir, 'profile-url.env');
+    writeFileSync(env, ENV);
+    const withUrl = join(dir, 'url-profile.json');
+    writeFileSync(withUrl, JSON.stringify({ baseUrl: 'http://127.0.0.1:9' }));
+    const r = await run(['--env-file', env, '--target-profile', withUrl]);
+    expect(r.code, r.err).toBe(3);
+    expect(r.err).toMatch(/GhostPass target http:\/\/127\.0\.0\.1:9 does not answer/);
+  });
+
+  it('refuses fidelity options with a URL target, and names a bad --latency (exit 2)', async () => {
+    const env = join(dir, 'fidelity.env');
+    writeFileSync(env, ENV);
+    const url = await run([
+      '--target',
+      'http://127.0.0.1:9',
+      '--env-file',
+      env,
+      '--cold-start',
+      '1s',
+    ]);
+    expect(url.code).toBe(2);
+    expect(url.err).toMatch(
+      /fidelity options apply to the embedded sandbox, not to a --target URL/,
+    );
+    const bad = await run(['--latency', '40ms,p95']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--latency must be "median,p95" or one fixed time/);
+  });
+
+  it('refuses a profile whose baseUrl looks like production, as it would --target (exit 4)', async () => {
+    const env = join(dir, 'prod-profile.env');
+    writeFileSync(env, ENV);
+    const prod = join(dir, 'prod-profile.json');
+    writeFileSync(prod, JSON.stringify({ baseUrl: 'https://ghostpass.app' }));
+    const r = await run(['--env-file', env, '--target-profile', prod]);
+    expect(r.code).toBe(4);
+    expect(r.err).toMatch(/ghostpass\.app looks like production/);
+  });
 });

@@ -3,9 +3,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import { ExitCodes } from '../../contract/exit-codes.js';
+import { createRng } from '../../contract/rng.js';
 import { parseEnvFile, targetFromEnv } from '../../ghostpass/env-file.js';
+import { createFidelity, type FidelityLayer } from '../../ghostpass/sandbox/fidelity/decorator.js';
 import { isSandboxMode } from '../../ghostpass/sandbox/mode.js';
 import { sandboxDbKind } from '../../ghostpass/sandbox/open-db.js';
+import {
+  type LoadedTargetProfile,
+  loadTargetProfile,
+  profileDifferences,
+} from '../../ghostpass/target-profile.js';
 import { loadScenario, parseDuration, withOverrides } from '../../orchestrator/scenario.js';
 import type { TargetSpec } from '../../orchestrator/target.js';
 import { formatReport } from '../../validation/format.js';
@@ -14,8 +21,10 @@ import type { CliIo } from '../io.js';
 import { looksLikeProduction } from '../production-guard.js';
 import { clearCurrentRun, writeCurrentRun } from '../run-file.js';
 import { runAndJudge } from '../run-stages.js';
+import { type FidelityFlags, readFidelity } from './fidelity-flags.js';
+import { formatFidelityStats } from './sandbox.js';
 
-export interface RunFlags {
+export interface RunFlags extends FidelityFlags {
   scenario: string;
   duration?: string;
   seed: string;
@@ -23,6 +32,7 @@ export interface RunFlags {
   broker?: string;
   wallets?: string;
   target: string;
+  targetProfile?: string;
   envFile?: string;
   stateDir: string;
   allowProduction?: boolean;
@@ -78,8 +88,38 @@ function port(value: string): number {
   return n;
 }
 
-function resolveTarget(flags: RunFlags, io: CliIo): TargetSpec {
+/** `--target-profile FILE`, said in the log: which paths, headers and fields differ from GhostPass. */
+async function readProfile(flags: RunFlags, io: CliIo): Promise<LoadedTargetProfile | null> {
+  if (flags.targetProfile === undefined) return null;
+  const path = resolve(io.cwd, flags.targetProfile);
+  const loaded = await loadTargetProfile(path);
+  const diff = profileDifferences(loaded.profile);
+  io.err(
+    `target profile ${path}: ${diff.length === 0 ? "GhostPass's defaults" : diff.join(', ')}\n`,
+  );
+  return loaded;
+}
+
+/**
+ * The target: `--target URL` first, then the profile's `baseUrl`, else the sandbox. The sandbox
+ * serves GhostPass's own paths and fields only, so a profile without a URL has nothing to describe.
+ */
+function resolveTarget(
+  flags: RunFlags,
+  io: CliIo,
+  loaded: LoadedTargetProfile | null,
+  fidelity: FidelityLayer | null,
+): TargetSpec {
+  if (flags.target === 'sandbox' && loaded?.baseUrl !== undefined) {
+    return resolveTarget({ ...flags, target: loaded.baseUrl }, io, loaded, fidelity);
+  }
   if (flags.target === 'sandbox') {
+    if (loaded !== null) {
+      throw new GhostfleetError(
+        ErrorCodes.BadArgument,
+        "--target-profile describes a URL target; the embedded sandbox speaks GhostPass's own paths and fields (give the profile a baseUrl, or pass --target URL)",
+      );
+    }
     const mode = flags.sandboxMode ?? 'correct';
     if (!isSandboxMode(mode)) {
       throw new GhostfleetError(
@@ -87,12 +127,17 @@ function resolveTarget(flags: RunFlags, io: CliIo): TargetSpec {
         `--sandbox-mode must be correct or ghostpass, got ${JSON.stringify(mode)}`,
       );
     }
-    return { kind: 'sandbox', mode, ...(flags.sandboxDb ? { db: flags.sandboxDb } : {}) };
+    return {
+      kind: 'sandbox',
+      mode,
+      ...(flags.sandboxDb ? { db: flags.sandboxDb } : {}),
+      ...(fidelity ? { fidelity } : {}),
+    };
   }
-  if (flags.sandboxMode || flags.sandboxDb) {
+  if (flags.sandboxMode || flags.sandboxDb || fidelity) {
     throw new GhostfleetError(
       ErrorCodes.BadArgument,
-      '--sandbox-mode and --sandbox-db apply to the embedded sandbox, not to a --target URL',
+      '--sandbox-mode, --sandbox-db and the fidelity options apply to the embedded sandbox, not to a --target URL',
     );
   }
   let baseUrl: URL;
@@ -127,6 +172,7 @@ function resolveTarget(flags: RunFlags, io: CliIo): TargetSpec {
     baseUrl: t.baseUrl,
     ids: t.ids,
     ...(t.webhookSecret ? { webhookSecret: t.webhookSecret } : {}),
+    ...(loaded ? { profile: loaded.profile } : {}),
   };
 }
 
@@ -141,7 +187,12 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
       : {}),
   });
   const seed = positiveInt(flags.seed, '--seed');
-  const target = resolveTarget(flags, io);
+  const config = readFidelity(flags, io);
+  // Seeded from the run's seed: the same run, the same latency draws.
+  const fidelity = config
+    ? createFidelity(config, { random: createRng(seed).fork('sandbox.fidelity').next })
+    : null;
+  const target = resolveTarget(flags, io, await readProfile(flags, io), fidelity);
   const stateDir = resolve(io.cwd, flags.stateDir);
   const abort = new AbortController();
   const onSignal = () => {
@@ -198,6 +249,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
       },
     );
     io.out(`${formatReport(report)}\n`);
+    if (fidelity) io.err(`sandbox ${formatFidelityStats(fidelity.stats())}\n`);
     io.err(`journal: ${journalPath}\n`);
     if (files) io.err(`report files: ${files.markdownPath}, ${files.htmlPath}\n`);
     if (flags.json) {

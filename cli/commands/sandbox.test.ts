@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseEnvFile, targetFromEnv } from '../../ghostpass/env-file.js';
 import { main } from '../program.js';
-import { sandboxCommand } from './sandbox.js';
+import { openSandbox, sandboxCommand } from './sandbox.js';
 import { captureIo } from './test-support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gf-sandbox-cli-'));
@@ -47,5 +47,55 @@ describe('ghostfleet sandbox', () => {
     expect(await main(['sandbox', '--port', '70000'], io)).toBe(2);
     expect(io.stderr()).toMatch(/--port must be 0\.\.65535/);
     expect(await main(['sandbox', '--wallets', 'many'], io)).toBe(2);
+  });
+
+  it('--fidelity FILE with flags over it: the sandbox answers like serverless instances', async () => {
+    const file = join(dir, 'fidelity.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ coldStartMs: 5000, instanceConcurrency: 1, latency: { fixedMs: 5 } }),
+    );
+    const io = captureIo(dir);
+    const { sandbox, fidelity } = await openSandbox(
+      {
+        port: '0',
+        host: '127.0.0.1',
+        wallets: '5',
+        envOut: 'fidelity.env',
+        fidelity: 'fidelity.json',
+        coldStart: '1s',
+        instances: '2',
+      },
+      io,
+    );
+    try {
+      expect(io.stderr()).toContain(
+        'fidelity: cold start 1000 ms, ≤ 2 instances × 1 concurrent (queue beyond), +5 ms per request',
+      );
+      const balance = (n: number) =>
+        fetch(`${sandbox.url}/api/wallet/balance`, {
+          headers: { 'x-device-fingerprint': `device_test_${n}` },
+        }).then((r) => r.status);
+      // Three at once on two single-request instances: two cold starts, one request queued (the
+      // 1-s cold start keeps the first two busy long after the third has arrived).
+      expect(await Promise.all([1, 2, 3].map(balance))).toEqual([200, 200, 200]);
+      expect(fidelity?.stats()).toMatchObject({ coldStarts: 2, waited: 1, requests: 3 });
+      expect(await balance(4)).toBe(200);
+      expect(fidelity?.stats()).toMatchObject({ coldStarts: 2, requests: 4 });
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('names bad fidelity flags and file keys (exit 2)', async () => {
+    const io = captureIo(dir);
+    expect(await main(['sandbox', '--latency', 'fast'], io)).toBe(2);
+    expect(io.stderr()).toMatch(/--latency must be "median,p95" or one fixed time/);
+    const bad = join(dir, 'bad-fidelity.json');
+    writeFileSync(bad, JSON.stringify({ coldStart: 100, latency: { medianMs: 50, p95Ms: 20 } }));
+    const io2 = captureIo(dir);
+    expect(await main(['sandbox', '--fidelity', bad], io2)).toBe(2);
+    expect(io2.stderr()).toContain(`${bad}: coldStart: unknown key`);
+    expect(io2.stderr()).toMatch(/latency/);
   });
 });

@@ -8,13 +8,21 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ErrorCodes, GhostfleetError } from '../../contract/errors.js';
 import { ExitCodes } from '../../contract/exit-codes.js';
+import { createRng } from '../../contract/rng.js';
 import { formatEnvFile } from '../../ghostpass/env-write.js';
+import { describeFidelity } from '../../ghostpass/sandbox/fidelity/config.js';
+import {
+  createFidelity,
+  type FidelityLayer,
+  type FidelityStats,
+} from '../../ghostpass/sandbox/fidelity/decorator.js';
 import { isSandboxMode } from '../../ghostpass/sandbox/mode.js';
 import { openSandboxDb } from '../../ghostpass/sandbox/open-db.js';
 import { type Sandbox, startSandbox } from '../../ghostpass/sandbox/server.js';
 import type { CliIo } from '../io.js';
+import { type FidelityFlags, readFidelity } from './fidelity-flags.js';
 
-export interface SandboxFlags {
+export interface SandboxFlags extends FidelityFlags {
   port: string;
   wallets: string;
   envOut: string;
@@ -37,6 +45,15 @@ function wholeNumber(value: string, flag: string, min: number, max: number): num
 export interface SandboxHandle {
   sandbox: Sandbox;
   envPath: string;
+  /** The serverless fidelity layer around its handler, when asked for (its stats). */
+  fidelity: FidelityLayer | null;
+}
+
+/** The fidelity layer's draws are seeded: the same requests in the same order, the same latencies. */
+const FIDELITY_SEED = 1;
+
+export function formatFidelityStats(s: FidelityStats): string {
+  return `fidelity: ${s.requests} function requests, ${s.coldStarts} cold starts, ${s.waited} queued (max ${s.maxQueued} at once), ${s.rejected} refused (429), ${s.reclaimed} instances reclaimed`;
 }
 
 /** Starts the sandbox and writes its env file; the command form waits for a signal. */
@@ -50,12 +67,25 @@ export async function openSandbox(flags: SandboxFlags, io: CliIo): Promise<Sandb
       `--mode must be correct or ghostpass, got ${JSON.stringify(mode)}`,
     );
   }
+  const config = readFidelity(flags, io);
+  const fidelity = config
+    ? createFidelity(config, { random: createRng(FIDELITY_SEED).fork('sandbox.fidelity').next })
+    : null;
   const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
   const db = await openSandboxDb(flags.db);
   io.err(`starting the GhostPass sandbox (${db.kind}, ${mode} mode, ${wallets} wallets)…\n`);
+  if (config) io.err(`fidelity: ${describeFidelity(config)}\n`);
   let sandbox: Sandbox;
   try {
-    sandbox = await startSandbox({ port, host: flags.host, wallets, webhookSecret, mode, db });
+    sandbox = await startSandbox({
+      port,
+      host: flags.host,
+      wallets,
+      webhookSecret,
+      mode,
+      db,
+      ...(fidelity ? { wrapHandler: fidelity.wrap } : {}),
+    });
   } catch (err) {
     await db.close().catch(() => {});
     throw err;
@@ -78,7 +108,7 @@ export async function openSandbox(flags: SandboxFlags, io: CliIo): Promise<Sandb
     { mode: 0o600 },
   );
   chmodSync(envPath, 0o600);
-  return { sandbox, envPath };
+  return { sandbox, envPath, fidelity };
 }
 
 export async function sandboxCommand(
@@ -89,7 +119,7 @@ export async function sandboxCommand(
     process.once('SIGTERM', r);
   }),
 ): Promise<number> {
-  const { sandbox, envPath } = await openSandbox(flags, io);
+  const { sandbox, envPath, fidelity } = await openSandbox(flags, io);
   io.out(
     [
       `GhostPass sandbox: ${sandbox.url}`,
@@ -102,5 +132,6 @@ export async function sandboxCommand(
   await until;
   io.err('stopping the sandbox…\n');
   await sandbox.close();
+  if (fidelity) io.err(`${formatFidelityStats(fidelity.stats())}\n`);
   return ExitCodes.Ok;
 }

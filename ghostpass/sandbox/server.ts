@@ -55,7 +55,14 @@ export interface SandboxOptions {
   anonKey?: string;
   /** `/rest/v1/` reads answer at most this many rows (default 1000, Supabase's max_rows; 0: no cap). */
   restMaxRows?: number;
+  /**
+   * Decorates the whole HTTP handler (a hook, not a knob: fidelity/ wraps it with serverless
+   * instances and latency; the core knows nothing of them).
+   */
+  wrapHandler?: (next: HttpHandler) => HttpHandler;
 }
+
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /**
  * The real handlers call Supabase over HTTP for every statement: a serverless function to
@@ -124,8 +131,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
           },
         };
 
+  const handle: HttpHandler = opts.wrapHandler ? opts.wrapHandler(serve) : serve;
   const server = createServer((req, res) => {
-    const p = serve(req, res).catch(() => {
+    const p = handle(req, res).catch(() => {
       // serve() answers every error itself; this only guards a socket that died mid-reply.
     });
     inFlight.add(p);
