@@ -23,6 +23,7 @@ import { captureIo } from './test-support.js';
 const SECRET = 'whsec_preflight_test_secret_0123456789';
 const TEST_KEY = 'sk_test_preflight_do_not_print_0123456789';
 const LIVE_KEY = 'sk_live_preflight_do_not_print_0123456789';
+const SERVICE_KEY = 'sb_secret_preflight_do_not_print_0123456789';
 
 const missing = missingPostgres() ?? missingTool('prometheus', 'prometheus');
 
@@ -51,7 +52,13 @@ describe.skipIf(missing !== null)('preflight against the sandbox on PostgreSQL 1
     server = await startPostgres();
     url = server.createDatabase('gp_preflight');
     db = await openPostgres(url, { max: 4 });
-    sb = await startSandbox({ db, mode: 'correct', wallets: 5, webhookSecret: SECRET });
+    sb = await startSandbox({
+      db,
+      mode: 'correct',
+      wallets: 5,
+      webhookSecret: SECRET,
+      serviceKey: SERVICE_KEY,
+    });
     env('.env.test', `STRIPE_TEST_KEY=${TEST_KEY}`);
     const promYml = join(dir, 'prometheus.yml');
     writeFileSync(promYml, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
@@ -172,5 +179,27 @@ describe.skipIf(missing !== null)('preflight against the sandbox on PostgreSQL 1
     // The sandbox serves GhostPass's own path only: the renamed one is really what was asked.
     expect(r.out).toContain('✗ api: balance read — GET balance as device_test_1: HTTP 404');
     expect(r.code).toBe(3);
+  });
+
+  it('--supabase reads the test data through supabase-js; indexes say they need --db', async () => {
+    env(
+      'supabase.env',
+      `STRIPE_TEST_KEY=${TEST_KEY}\nSUPABASE_URL=${sb.url}\nSUPABASE_SERVICE_KEY=${SERVICE_KEY}`,
+    );
+    const args = ['preflight', '--env-file', 'supabase.env', '--supabase', '--wallets', '5'];
+    const r = await cli(...args, ...dashboards());
+    expect(r.out).toContain('✓ database: test wallets — 5 wallet_test_N wallets');
+    expect(r.out).toContain(`✓ database: entry config — venue ${sb.ids.venueId} has one`);
+    expect(r.out).toContain('— indexes: invariant columns — needs a PostgreSQL connection');
+    expect(r.out).not.toMatch(/^✗/m);
+    expect(r.code).toBe(0);
+    expect(`${r.out}${r.err}`).not.toContain(SERVICE_KEY);
+    // A wrong key is the database check's failure, named, never printed.
+    env('badkey.env', `SUPABASE_URL=${sb.url}\nSUPABASE_SERVICE_KEY=${SERVICE_KEY}x`);
+    const bad = await cli('preflight', '--env-file', 'badkey.env', '--supabase', '--wallets', '5');
+    expect(bad.out).toMatch(/^✗ database: connect — .*401/m);
+    expect(`${bad.out}${bad.err}`).not.toContain(SERVICE_KEY);
+    expect(bad.code).toBe(3);
+    expect((await cli(...args, '--db', url)).code).toBe(2);
   });
 });

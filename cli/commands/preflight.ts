@@ -1,5 +1,5 @@
 /**
- * `ghostfleet preflight --target URL [--env-file .env.test] [--db URL] [--prometheus URL]
+ * `ghostfleet preflight --target URL [--env-file .env.test] [--db URL | --supabase] [--prometheus URL]
  * [--grafana URL]`: the protocol's pre-test checklist (ghostpass/preflight/). ✓/✗/— lines, then
  * what a person must tick; `--json` prints the same as JSON. Exit 3 when a machine check fails.
  */
@@ -17,15 +17,20 @@ import {
   runPreflight,
 } from '../../ghostpass/preflight/preflight.js';
 import { openPgStore } from '../../ghostpass/provision/pg-store.js';
+import type { ProvisionStore } from '../../ghostpass/provision/store.js';
+import type { Db } from '../../ghostpass/sandbox/db.js';
 import { loadTargetProfile } from '../../ghostpass/target-profile.js';
 import type { CliIo } from '../io.js';
 import { requireDb, wholeNumber } from './seed.js';
+import { openStore } from './staging.js';
 
 export interface PreflightFlags {
   target?: string;
   targetProfile?: string;
   envFile: string;
   db?: string;
+  /** The database through supabase-js (SUPABASE_URL + SUPABASE_SERVICE_KEY of the env file). */
+  supabase?: boolean;
   wallets: string;
   prometheus?: string;
   grafana?: string;
@@ -54,7 +59,7 @@ function urlFlag(value: string | undefined, flag: string): string | undefined {
   throw new GhostfleetError(ErrorCodes.BadArgument, `${flag} must be an http(s) URL`);
 }
 
-type Store = Awaited<ReturnType<typeof openPgStore>>;
+type Store = ProvisionStore & { db?: Db };
 
 export async function preflightCommand(flags: PreflightFlags, io: CliIo): Promise<number> {
   const walletsNeeded = wholeNumber(flags.wallets, '--wallets', 0, 1_000_000);
@@ -70,9 +75,22 @@ export async function preflightCommand(flags: PreflightFlags, io: CliIo): Promis
   const target = targetFromEnv({ ...env, ...(base ? { API_BASE_URL: base } : {}) });
   let store: Store | null = null;
   let connectProblem: string | null = null;
-  if (flags.db !== undefined) {
+  if (flags.db !== undefined && flags.supabase) {
+    throw new GhostfleetError(
+      ErrorCodes.BadArgument,
+      'preflight takes --db or --supabase, not both',
+    );
+  }
+  if (flags.db !== undefined || flags.supabase) {
     try {
-      store = await openPgStore(requireDb(flags.db, 'preflight'));
+      store =
+        flags.db !== undefined
+          ? await openPgStore(requireDb(flags.db, 'preflight'))
+          : await openStore(
+              { target: 'staging', envFile: flags.envFile },
+              io,
+              'preflight --supabase',
+            );
     } catch (err) {
       if (err instanceof GhostfleetError && err.code === ErrorCodes.BadArgument) throw err;
       connectProblem = (err as Error).message;
@@ -91,7 +109,8 @@ export async function preflightCommand(flags: PreflightFlags, io: CliIo): Promis
     walletsNeeded,
     client,
     store: opened,
-    indexes: opened ? () => listIndexes(opened.db) : null,
+    // Indexes are read from the catalog: over PostgREST (--supabase) they cannot be, and say so.
+    indexes: opened?.db ? () => listIndexes(opened.db as Db) : null,
     env,
     ...(connectProblem !== null ? { storeProblem: connectProblem } : {}),
     ...(target.webhookSecret ? { webhookSecret: target.webhookSecret } : {}),
@@ -128,6 +147,10 @@ export function registerPreflight(
     .option(
       '--db <postgres-url>',
       'its database: test data and indexes (a Supabase connection string works)',
+    )
+    .option(
+      '--supabase',
+      'its database through supabase-js: SUPABASE_URL + SUPABASE_SERVICE_KEY of the env file (indexes need --db)',
     )
     .option('--wallets <n>', 'test wallets the run needs', '5000')
     .option('--prometheus <url>', 'check that this Prometheus is ready (/-/ready)')

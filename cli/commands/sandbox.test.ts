@@ -38,6 +38,23 @@ describe('ghostfleet sandbox', () => {
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ wallet_binding_id: 'wallet_test_3' });
+    // The PostgREST subset answers the env file's service key, and only it (staging commands).
+    const vars = parseEnvFile(text);
+    expect(vars.SUPABASE_URL).toBe(t.baseUrl);
+    const key = vars.SUPABASE_SERVICE_KEY as string;
+    expect(key).toMatch(/^sb_secret_[0-9a-f]{48}$/);
+    for (const out of [io.stdout(), io.stderr()]) {
+      expect(out).not.toContain(key);
+      expect(out).not.toContain(vars.SUPABASE_ANON_KEY as string);
+    }
+    const rest = (k: string) =>
+      fetch(`${vars.SUPABASE_URL}/rest/v1/wallets?select=wallet_binding_id&limit=1`, {
+        headers: { apikey: k, authorization: `Bearer ${k}` },
+      });
+    const ok = await rest(key);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toHaveLength(1);
+    expect((await rest(`${key}x`)).status).toBe(401);
     stop();
     expect(await running).toBe(0);
   });
@@ -47,6 +64,7 @@ describe('ghostfleet sandbox', () => {
     expect(await main(['sandbox', '--port', '70000'], io)).toBe(2);
     expect(io.stderr()).toMatch(/--port must be 0\.\.65535/);
     expect(await main(['sandbox', '--wallets', 'many'], io)).toBe(2);
+    expect(await main(['sandbox', '--wallets', '-1'], io)).toBe(2);
   });
 
   it('--fidelity FILE with flags over it: the sandbox answers like serverless instances', async () => {

@@ -59,7 +59,7 @@ export function formatFidelityStats(s: FidelityStats): string {
 /** Starts the sandbox and writes its env file; the command form waits for a signal. */
 export async function openSandbox(flags: SandboxFlags, io: CliIo): Promise<SandboxHandle> {
   const port = wholeNumber(flags.port, '--port', 0, 65535);
-  const wallets = wholeNumber(flags.wallets, '--wallets', 1, 1_000_000);
+  const wallets = wholeNumber(flags.wallets, '--wallets', 0, 1_000_000);
   const mode = flags.mode ?? 'correct';
   if (!isSandboxMode(mode)) {
     throw new GhostfleetError(
@@ -72,6 +72,10 @@ export async function openSandbox(flags: SandboxFlags, io: CliIo): Promise<Sandb
     ? createFidelity(config, { random: createRng(FIDELITY_SEED).fork('sandbox.fidelity').next })
     : null;
   const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
+  // The PostgREST subset at /rest/v1/ (seed/health/rollback --target staging, validate
+  // --supabase) answers only these keys: fresh per start, written to the 0600 env file only.
+  const serviceKey = `sb_secret_${randomBytes(24).toString('hex')}`;
+  const anonKey = `sb_publishable_${randomBytes(24).toString('hex')}`;
   const db = await openSandboxDb(flags.db);
   io.err(`starting the GhostPass sandbox (${db.kind}, ${mode} mode, ${wallets} wallets)…\n`);
   if (config) io.err(`fidelity: ${describeFidelity(config)}\n`);
@@ -82,6 +86,8 @@ export async function openSandbox(flags: SandboxFlags, io: CliIo): Promise<Sandb
       host: flags.host,
       wallets,
       webhookSecret,
+      serviceKey,
+      anonKey,
       mode,
       db,
       ...(fidelity ? { wrapHandler: fidelity.wrap } : {}),
@@ -102,7 +108,12 @@ export async function openSandbox(flags: SandboxFlags, io: CliIo): Promise<Sandb
   writeFileSync(
     envPath,
     formatEnvFile(
-      { baseUrl: sandbox.url, ids: sandbox.ids, webhookSecret },
+      {
+        baseUrl: sandbox.url,
+        ids: sandbox.ids,
+        webhookSecret,
+        supabase: { url: sandbox.url, serviceKey, anonKey },
+      },
       `ghostfleet sandbox at ${sandbox.url} (${sandbox.mode} mode) — ids and secrets for ghostfleet run --target`,
     ),
     { mode: 0o600 },
@@ -123,7 +134,7 @@ export async function sandboxCommand(
   io.out(
     [
       `GhostPass sandbox: ${sandbox.url}`,
-      `env file (0600, holds the webhook secret): ${envPath}`,
+      `env file (0600, holds the webhook secret and the Supabase keys of /rest/v1/): ${envPath}`,
       `run against it: ghostfleet run --target ${sandbox.url} --env-file ${envPath}`,
       'Ctrl-C stops it.',
       '',
