@@ -73,6 +73,7 @@ export const CORRECT_SCHEMA: readonly string[] = [
   `create unique index if not exists entry_events_number_uq
     on entry_events (wallet_binding_id, venue_id, entry_number)`,
   `create table if not exists venue_entry_configs (
+    id uuid not null unique default gen_random_uuid(),
     venue_id text primary key,
     event_id text null,
     re_entry_allowed boolean not null default true,
