@@ -34,6 +34,7 @@ describe('applySchema(db, mode)', () => {
           ? [
               'entry_events_number_uq',
               'transactions_provider_tx_uq',
+              'venue_entry_configs_id_key',
               'wallets_binding_uq',
               'wallets_fingerprint_uq',
             ]
