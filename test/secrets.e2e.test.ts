@@ -28,6 +28,9 @@ import { startSandbox } from '../ghostpass/sandbox/server.js';
 const dir = mkdtempSync(join(tmpdir(), 'gf-secrets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const WEBHOOK_SECRET = `whsec_${'k9'.repeat(20)}`;
+/** The Supabase keys a staging env file carries beside the ids (the run reads the file). */
+const SERVICE_KEY = `sb_secret_${'q7'.repeat(20)}`;
+const ANON_KEY = `sb_publishable_${'z3'.repeat(20)}`;
 
 function filesUnder(root: string): string[] {
   if (!existsSync(root)) return [];
@@ -54,7 +57,12 @@ describe('secrets', () => {
     const envFile = join(dir, '.env.test');
     writeFileSync(
       envFile,
-      formatEnvFile({ ...sandbox, baseUrl: sandbox.url, webhookSecret: WEBHOOK_SECRET }),
+      formatEnvFile({
+        ...sandbox,
+        baseUrl: sandbox.url,
+        webhookSecret: WEBHOOK_SECRET,
+        supabase: { url: sandbox.url, serviceKey: SERVICE_KEY, anonKey: ANON_KEY },
+      }),
       { mode: 0o600 },
     );
     const io = captureIo(dir);
@@ -75,6 +83,8 @@ describe('secrets', () => {
           '400',
           '--json',
           join(dir, 'report.json'),
+          '--results',
+          join(dir, 'results'),
           '--state-dir',
           stateDir,
           '--fleet',
@@ -117,6 +127,7 @@ describe('secrets', () => {
           .filter((f) => !f.endsWith('broker-token'))
           .map((f) => [f, readFileSync(f, 'utf8')]),
         ['report.json', readFileSync(join(dir, 'report.json'), 'utf8')],
+        ...filesUnder(join(dir, 'results')).map((f) => [f, readFileSync(f, 'utf8')]),
       ] as const;
       expect(seen.length).toBeGreaterThan(20);
       expect(pages.length).toBeGreaterThanOrEqual(9); // sd + orchestrator + 7 devices
@@ -124,7 +135,11 @@ describe('secrets', () => {
       for (const [where, text] of everything) {
         expect(text.includes(WEBHOOK_SECRET), `webhook secret in ${where}`).toBe(false);
         expect(text.includes(token), `fleet token in ${where}`).toBe(false);
+        expect(text.includes(SERVICE_KEY), `supabase service key in ${where}`).toBe(false);
+        expect(text.includes(ANON_KEY), `supabase anon key in ${where}`).toBe(false);
       }
+      // The markdown and HTML reports were searched too.
+      expect(everything.filter(([w]) => /test-report-.*\.(md|html)$/.test(w))).toHaveLength(2);
       // The journal and the outboxes were searched, not absent.
       expect(everything.some(([w]) => w.endsWith('journal.jsonl'))).toBe(true);
       expect(everything.some(([w]) => w.includes('outbox'))).toBe(true);
