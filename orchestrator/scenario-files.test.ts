@@ -10,6 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { KIND_OPERATION, OPERATIONS, type Operation } from '../contract/operations.js';
+import { deviceConfigs } from './device-configs.js';
 import { createPlanner } from './planner.js';
 import { inputSource, loadScenario, type Scenario, withOverrides } from './scenario.js';
 
@@ -92,5 +93,27 @@ describe('the bundled scenarios', () => {
     expect(full.devices).toEqual(pilot.devices);
     expect(full.duration).toBe(pilot.duration);
     expect(full.crowd).toMatchObject({ wallets: 5000, maxInside: 2000 });
+  });
+
+  it("C's payment time reaches the wallet app; a caller's own Stripe delay still wins", async () => {
+    const funding = await loadScenario('funding');
+    const configs = (stripeDelayMs?: number) =>
+      deviceConfigs({
+        scenario: funding,
+        target: {
+          baseUrl: 'http://127.0.0.1:1',
+          ids: { venueId: 'v', eventId: 'e', entryGateways: [], concessionGateways: [], items: [] },
+          webhookSecret: 'whsec_test',
+        },
+        fleet: 'f',
+        broker: { url: 'mqtt://127.0.0.1:1', token: 't' },
+        stateDir: '/tmp/x',
+        seed: 1,
+        ...(stripeDelayMs === undefined ? {} : { stripeDelayMs }),
+      });
+    expect(configs()[0]).toMatchObject({ kind: 'wallet-app', lanes: 50, stripeDelayMs: 3000 });
+    expect(configs(300)[0]?.stripeDelayMs).toBe(300);
+    const demo = await loadScenario('demo');
+    expect(demo.operations.funding.paymentTime).toBeUndefined();
   });
 });
