@@ -63,7 +63,7 @@ export function buildProgram(
     .description('run the paced fleet and print the report (exit 99 when a threshold fails)')
     .option(
       '--scenario <name|file>',
-      'demo (pilot rates, 2 min), pilot (25 min), or a scenario JSON file',
+      'demo (pilot rates, 2 min), pilot (25 min), entry|concession|funding|reentry|full (A-E), collisions, chaos, chaos-short, or a scenario JSON file',
       'demo',
     )
     .option('--duration <time>', "override the scenario's duration (45s, 2m, 1h30m)")

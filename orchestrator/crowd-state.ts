@@ -50,9 +50,13 @@ export interface CrowdState {
   readonly cooldownMs: number;
   readonly initialFee: number;
   readonly reentryFee: number;
-  readonly rngs: Record<Operation | 'leave', Rng>;
+  readonly rngs: Record<Operation | 'leave' | 'reentry', Rng>;
+  /** Scenario D's deliberate re-entries (crowd.ts `reentry`); null: re-entries only happen by chance. */
+  readonly reentry: { readonly share: number; readonly dwellMs: number } | null;
   readonly balance: Float64Array;
   readonly entered: Uint8Array;
+  /** When each wallet last walked out (-Infinity: never). */
+  readonly leftAt: Float64Array;
   readonly lastPlanned: Float64Array;
   readonly retired: Uint8Array;
   readonly inside: IndexedSet;
@@ -63,8 +67,19 @@ export interface CrowdState {
 export function createCrowdState(opts: CrowdOptions): CrowdState {
   const n = opts.wallets;
   if (!(Number.isInteger(n) && n > 0)) throw new RangeError('wallets must be an integer > 0');
+  const startInside = opts.startInside ?? 0;
+  if (!(Number.isInteger(startInside) && startInside >= 0 && startInside <= opts.maxInside)) {
+    throw new RangeError(`startInside must be an integer in 0..maxInside, got ${startInside}`);
+  }
+  const r = opts.reentry;
+  if (r && !(r.share >= 0 && r.share <= 1 && r.dwellMs >= 0)) {
+    throw new RangeError('reentry needs a share in 0..1 and a dwell >= 0');
+  }
   const outside = new IndexedSet(n);
-  for (let w = 1; w <= n; w++) outside.add(w);
+  const inside = new IndexedSet(n);
+  // Patrons already inside at t0 are wallets 1..startInside: which ones does not matter (every
+  // draw is uniform over a set), and they never scanned in, so their first scan is an initial.
+  for (let w = 1; w <= n; w++) (w <= startInside ? inside : outside).add(w);
   return {
     n,
     maxInside: opts.maxInside,
@@ -76,18 +91,24 @@ export function createCrowdState(opts: CrowdOptions): CrowdState {
       concession: opts.rng.fork('concession'),
       funding: opts.rng.fork('funding'),
       leave: opts.rng.fork('leave'),
+      reentry: opts.rng.fork('reentry'),
     },
+    reentry: r ? { share: r.share, dwellMs: r.dwellMs } : null,
     balance: new Float64Array(n + 1).fill(opts.openingBalanceCents),
     entered: new Uint8Array(n + 1),
+    leftAt: new Float64Array(n + 1).fill(Number.NEGATIVE_INFINITY),
     lastPlanned: new Float64Array(n + 1).fill(Number.NEGATIVE_INFINITY),
     retired: new Uint8Array(n + 1),
-    inside: new IndexedSet(n),
+    inside,
     outside,
     stats: {
-      inside: 0,
+      inside: inside.size,
+      startedInside: inside.size,
       entered: 0,
       entries: 0,
       reentries: 0,
+      reentriesAsked: 0,
+      reentriesNoneDwelled: 0,
       leaves: 0,
       forcedLeaves: 0,
       noEligible: { entry: 0, concession: 0, funding: 0 },
@@ -149,9 +170,10 @@ export function bestOf(c: CrowdState, at: number): number {
   return bestKey(c, b, at) > bestKey(c, a, at) ? b : a;
 }
 
-export function walkOut(c: CrowdState, w: number): void {
+export function walkOut(c: CrowdState, w: number, at: number): void {
   c.inside.remove(w);
   c.outside.add(w);
+  c.leftAt[w] = at;
   c.stats.inside = c.inside.size;
   c.stats.leaves++;
 }

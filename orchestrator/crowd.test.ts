@@ -144,3 +144,111 @@ describe('createCrowd for collisions', () => {
     expect(crowd.entry(2_000_000)).not.toBe(w);
   });
 });
+
+describe('createCrowd with deliberate re-entries (scenario D)', () => {
+  /** Entries every 500 ms, a patron walking out every 250 ms; returns what happened. */
+  function simulate(seed: number, reentry?: { share: number; dwellMs: number }) {
+    const crowd = createCrowd({
+      ...base,
+      wallets: 3000,
+      maxInside: 3000,
+      cooldownMs: 2_000,
+      rng: createRng(seed),
+      ...(reentry ? { reentry } : {}),
+    });
+    const leftAt = new Map<number, number>();
+    const entered = new Set<number>();
+    const log: number[] = [];
+    let dwellViolations = 0;
+    let reentries = 0;
+    for (let at = 0; at < 1_000_000; at += 250) {
+      if (at % 500 === 0) {
+        const w = crowd.entry(at);
+        log.push(w);
+        if (entered.has(w)) {
+          reentries++;
+          if (reentry && at - (leftAt.get(w) ?? Number.NEGATIVE_INFINITY) < reentry.dwellMs)
+            dwellViolations++;
+        }
+        entered.add(w);
+      } else {
+        const w = crowd.leave(at);
+        if (w !== null) leftAt.set(w, at);
+      }
+    }
+    return { crowd, log, dwellViolations, reentries };
+  }
+
+  it('makes about `share` of entries re-entries, each after its dwell, and counts them', () => {
+    const { crowd, dwellViolations, reentries } = simulate(21, { share: 0.5, dwellMs: 20_000 });
+    const s = crowd.stats();
+    expect(s.entries).toBe(2000);
+    expect(s.reentriesAsked / s.entries).toBeGreaterThan(0.45);
+    expect(s.reentriesAsked / s.entries).toBeLessThan(0.55);
+    // Only the first 20 s have nobody who left long enough ago: a few ordinary entries, counted.
+    expect(s.reentriesNoneDwelled).toBeGreaterThan(0);
+    expect(s.reentriesNoneDwelled).toBeLessThan(40);
+    // The rest are first entries while fresh wallets remain: every re-entry is a dwelled one.
+    expect(s.reentries).toBe(s.reentriesAsked - s.reentriesNoneDwelled);
+    expect(reentries).toBe(s.reentries);
+    expect(dwellViolations).toBe(0);
+    expect(s.entered + s.reentries).toBe(s.entries);
+  });
+
+  it('is deterministic given the seed, and leaves the ordinary crowd alone without the option', () => {
+    const opt = { share: 0.3, dwellMs: 10_000 };
+    expect(simulate(5, opt).log).toEqual(simulate(5, opt).log);
+    expect(simulate(5, opt).log).not.toEqual(simulate(6, opt).log);
+    const plain = simulate(5);
+    expect(plain.crowd.stats().reentriesAsked).toBe(0);
+    expect(plain.crowd.stats().reentriesNoneDwelled).toBe(0);
+    // Without the option re-entries still happen by chance (a random outsider who once left).
+    expect(plain.reentries).toBe(plain.crowd.stats().reentries);
+  });
+
+  it('charges the re-entry fee for a dwelled re-entry', () => {
+    const crowd = createCrowd({
+      ...base,
+      wallets: 2,
+      maxInside: 2,
+      cooldownMs: 0,
+      rng: createRng(7),
+      reentry: { share: 1, dwellMs: 5_000 },
+    });
+    const a = crowd.entry(0);
+    expect(crowd.leave(1_000)).toBe(a);
+    // Within the dwell: nobody qualifies, so an ordinary (first) entry, counted.
+    const b = crowd.entry(2_000);
+    expect(b).not.toBe(a);
+    expect(crowd.entry(6_000)).toBe(a);
+    expect(crowd.balanceOf(a)).toBe(10_000 - INITIAL_ENTRY_FEE_CENTS - REENTRY_FEE_CENTS);
+    expect(crowd.stats()).toMatchObject({
+      reentriesAsked: 3,
+      reentriesNoneDwelled: 2,
+      reentries: 1,
+    });
+  });
+});
+
+describe('createCrowd with patrons inside at t0 (scenario B)', () => {
+  it('puts startInside wallets inside without an entry; purchases find them at once', () => {
+    const crowd = createCrowd({
+      ...base,
+      wallets: 100,
+      maxInside: 60,
+      startInside: 50,
+      rng: createRng(8),
+    });
+    expect(crowd.stats()).toMatchObject({ inside: 50, startedInside: 50, entered: 0, entries: 0 });
+    for (let i = 0; i < 40; i++) expect(crowd.isInside(crowd.purchase(i, 900))).toBe(true);
+    expect(crowd.stats().noEligible.concession).toBe(0);
+    // One of them walks out and comes back: no entry row exists for it, so this is its initial.
+    const w = crowd.leave(100) as number;
+    for (let i = 0; i < 50; i++) crowd.charge(i + 51, 100_000); // only w can afford a fee outside
+    expect(crowd.entry(30_000)).toBe(w);
+    expect(crowd.stats()).toMatchObject({ entered: 1, reentries: 0 });
+    expect(() =>
+      createCrowd({ ...base, wallets: 10, maxInside: 5, startInside: 6, rng: createRng(1) }),
+    ).toThrow(/startInside/);
+  });
+});

@@ -16,7 +16,14 @@
  *   a collision may have broken, e.g. a NULL balance, out of the crowd);
  * - when nobody is eligible the arrival still happens (open model) with the best candidate (a
  *   free wallet wherever it is, else the richest), and the fact is counted in `noEligible`;
- * - at `maxInside`, an entry first walks someone out (counted in `forcedLeaves`).
+ * - at `maxInside`, an entry first walks someone out (counted in `forcedLeaves`);
+ * - `startInside` (scenario B): that many wallets are inside at t0 without ever having scanned in
+ *   (GhostPass's purchase does not ask whether a patron entered), so no entry rows exist for them
+ *   and their first scan, should they leave and come back, is an initial entry;
+ * - `reentry` (scenario D): that share of entries (drawn from the `reentry` fork) is a wallet that
+ *   walked out at least `dwellMs` ago and is cooled; when none is, the entry is an ordinary one and
+ *   counted (`reentriesNoneDwelled`). The other entries are first entries while any wallet has
+ *   never entered, so re-entries come from the share, each after its dwell.
  */
 import type { Operation } from '../contract/operations.js';
 import type { Rng } from '../contract/rng.js';
@@ -43,14 +50,25 @@ export interface CrowdOptions {
   rng: Rng;
   initialEntryFeeCents?: number;
   reentryFeeCents?: number;
+  /** Wallets already inside at t0 (never scanned in: no entry rows). Default 0. */
+  startInside?: number;
+  /** Deliberate re-entries: `share` of entries is a wallet that left at least `dwellMs` ago. */
+  reentry?: { share: number; dwellMs: number };
 }
 
 export interface CrowdStats {
   inside: number;
+  /** Wallets inside at t0 without an entry scan (`startInside`). */
+  startedInside: number;
   /** Wallets that entered at least once. */
   entered: number;
   entries: number;
+  /** Entries of a wallet that had entered before (whatever made it: the share, chance, a collision). */
   reentries: number;
+  /** Entries the `reentry` share asked to be a re-entry after the dwell. */
+  reentriesAsked: number;
+  /** ... of which found no wallet that had left at least the dwell ago: ordinary entries instead. */
+  reentriesNoneDwelled: number;
   leaves: number;
   /** Entries at `maxInside` that first walked a random patron out. */
   forcedLeaves: number;
@@ -95,7 +113,7 @@ export function createCrowd(opts: CrowdOptions): Crowd {
     retire: (w) => retire(c, w),
     purchase: (at, totalCents) => purchase(c, at, totalCents),
     funding: (at, amountCents) => funding(c, at, amountCents),
-    leave: (_at) => leave(c),
+    leave: (at) => leave(c, at),
     balanceOf: (w) => c.balance[w] ?? Number.NaN,
     isInside: (w) => c.inside.has(w),
     stats: () => ({ ...c.stats, noEligible: { ...c.stats.noEligible } }),
@@ -104,17 +122,13 @@ export function createCrowd(opts: CrowdOptions): Crowd {
 
 function entry(c: CrowdState, at: number, extraCents: number): number {
   const { inside, outside, rngs, stats } = c;
-  if (outside.size === 0) walkOut(c, rngs.entry.pick(inside.items)); // everyone else retired
+  if (outside.size === 0) walkOut(c, rngs.entry.pick(inside.items), at); // everyone else retired
   if (inside.size >= c.maxInside) {
     const w = draw(inside, (x) => cooled(c, x, at), rngs.entry) ?? rngs.entry.pick(inside.items);
-    walkOut(c, w);
+    walkOut(c, w, at);
     stats.forcedLeaves++;
   }
-  let w = draw(outside, (x) => affords(c, x, at, feeFor(c, x) + extraCents), rngs.entry);
-  if (w === null) {
-    stats.noEligible.entry++;
-    w = best(c, outside, at) as number; // outside is non-empty: maxInside <= wallets
-  }
+  const w = entrant(c, at, extraCents);
   c.balance[w] = (c.balance[w] ?? 0) - feeFor(c, w);
   if (c.entered[w]) stats.reentries++;
   else stats.entered++;
@@ -125,6 +139,28 @@ function entry(c: CrowdState, at: number, extraCents: number): number {
   stats.entries++;
   c.lastPlanned[w] = at;
   return w;
+}
+
+/** Who walks in at `at`: a dwelled re-entry (the `reentry` share), a first entry, anyone outside. */
+function entrant(c: CrowdState, at: number, extraCents: number): number {
+  const { outside, rngs, stats } = c;
+  const ok = (x: number) => affords(c, x, at, feeFor(c, x) + extraCents);
+  const r = c.reentry;
+  if (r !== null) {
+    if (rngs.reentry.chance(r.share)) {
+      stats.reentriesAsked++;
+      const dwelled = (x: number) => c.entered[x] === 1 && at - (c.leftAt[x] ?? 0) >= r.dwellMs;
+      const back = draw(outside, (x) => dwelled(x) && ok(x), rngs.reentry);
+      if (back !== null) return back;
+      stats.reentriesNoneDwelled++;
+    }
+    const first = draw(outside, (x) => c.entered[x] === 0 && ok(x), rngs.entry);
+    if (first !== null) return first;
+  }
+  const w = draw(outside, ok, rngs.entry);
+  if (w !== null) return w;
+  stats.noEligible.entry++;
+  return best(c, outside, at) as number; // outside is non-empty: maxInside <= wallets
 }
 
 function outsider(c: CrowdState, at: number, needCents: number): number {
@@ -198,9 +234,9 @@ function funding(c: CrowdState, at: number, amountCents: number): number {
   return chosen;
 }
 
-function leave(c: CrowdState): number | null {
+function leave(c: CrowdState, at: number): number | null {
   if (c.inside.size === 0) return null;
   const w = c.rngs.leave.pick(c.inside.items);
-  walkOut(c, w);
+  walkOut(c, w, at);
   return w;
 }

@@ -81,7 +81,8 @@ export function deviceConfigs(opts: DeviceConfigOptions): DeviceConfigInput[] {
           : {}),
       },
       stateDir: opts.stateDir,
-      stripeDelayMs: opts.stripeDelayMs ?? 1500,
+      // The caller's (tests) first, then the scenario's payment time, then the fleet's default.
+      stripeDelayMs: opts.stripeDelayMs ?? opts.scenario.operations.funding.paymentTime ?? 1500,
       seed: opts.seed,
     };
   });

@@ -123,6 +123,10 @@ export function createPlanner(opts: PlannerOptions): Planner {
     openingBalanceCents: scenario.crowd.openingBalanceCents,
     cooldownMs: scenario.crowd.walletCooldown,
     rng: root.fork('crowd'),
+    startInside: scenario.crowd.startInside,
+    ...(scenario.crowd.reentry
+      ? { reentry: { share: scenario.crowd.reentry.share, dwellMs: scenario.crowd.reentry.dwell } }
+      : {}),
   });
   const maker = eventMaker(opts, root, crowd);
   const streams: Stream[] = [];

@@ -77,6 +77,16 @@ const ShapeSchema = z.strictObject({
     openingBalanceCents: z.number().int().nonnegative(),
     leaveRatePerMinute: perMinute,
     walletCooldown: duration,
+    /**
+     * Patrons already inside at t0 (scenario B: purchases without an entry load). They never
+     * scanned in, so no entry rows are written for them (crowd.ts).
+     */
+    startInside: z.number().int().nonnegative().default(0),
+    /**
+     * Deliberate re-entries (scenario D): `share` of entries is a wallet that walked out at least
+     * `dwell` ago, when one is free (else an ordinary entry, counted in the crowd's facts).
+     */
+    reentry: z.strictObject({ share, dwell: duration }).optional(),
   }),
   operations: z.strictObject({
     entry: z.strictObject({ perMinute, nfcShare: share }),
@@ -90,6 +100,11 @@ const ShapeSchema = z.strictObject({
       perMinute,
       // GhostPass's create-checkout-session refuses amounts under 50 cents (GHOSTPASS.md 3).
       amountsCents: z.array(z.number().int().min(50)).min(1),
+      /**
+       * Median time a patron spends paying on Stripe's checkout page before the webhook is sent
+       * (log-normal, devices/kinds/wallet-app-stripe.ts). Default: the fleet's (1.5 s).
+       */
+      paymentTime: duration.optional(),
     }),
   }),
   devices: z.array(DeviceSchema).min(1),
@@ -144,6 +159,13 @@ function checkLayout(s: Parsed, ctx: Ctx): void {
       code: 'custom',
       path: ['crowd', 'maxInside'],
       message: `must not exceed crowd.wallets (${s.crowd.wallets})`,
+    });
+  }
+  if (s.crowd.startInside > s.crowd.maxInside) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['crowd', 'startInside'],
+      message: `must not exceed crowd.maxInside (${s.crowd.maxInside})`,
     });
   }
   const seen = new Set<string>();

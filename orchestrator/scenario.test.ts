@@ -145,6 +145,49 @@ describe('loadScenario', () => {
     );
   });
 
+  it('names every problem of the crowd and funding options at once (startInside, reentry, paymentTime)', async () => {
+    const demo = await loadScenario('demo');
+    const raw = JSON.parse(JSON.stringify({ ...demo, duration: 60_000 }));
+    Object.assign(raw, { dropDeadline: 10_000, lookahead: 3000 });
+    raw.crowd.walletCooldown = 20_000;
+    raw.crowd.startInside = -1;
+    raw.crowd.reentry = { share: 2, dwell: 'soon', sometimes: true };
+    raw.operations.funding.paymentTime = '3 seconds';
+    const err = (() => {
+      try {
+        validateScenario(raw, 'r.json');
+      } catch (e) {
+        return e as GhostfleetError;
+      }
+      throw new Error('expected an error');
+    })();
+    const text = err.details.join('\n');
+    expect(text).toContain('r.json: crowd.startInside:');
+    expect(text).toContain('r.json: crowd.reentry.share:');
+    expect(text).toContain('r.json: crowd.reentry.dwell: invalid duration');
+    expect(text).toMatch(/r\.json: crowd\.reentry\.sometimes: unknown key/);
+    expect(text).toContain('r.json: operations.funding.paymentTime: invalid duration');
+    expect(err.details.length).toBeGreaterThanOrEqual(5);
+    // Shape right, then the cross-field rule: nobody can be inside beyond maxInside.
+    raw.crowd.reentry = { share: 0.5, dwell: '20s' };
+    raw.operations.funding.paymentTime = '3s';
+    raw.crowd.startInside = raw.crowd.maxInside + 1;
+    expect(() => validateScenario(raw, 'r.json')).toThrow(GhostfleetError);
+    try {
+      validateScenario(raw, 'r.json');
+    } catch (e) {
+      expect((e as GhostfleetError).details).toEqual([
+        `r.json: crowd.startInside: must not exceed crowd.maxInside (${raw.crowd.maxInside})`,
+      ]);
+    }
+    raw.crowd.startInside = 10;
+    const ok = validateScenario(raw, 'r.json');
+    expect(ok.crowd.reentry).toEqual({ share: 0.5, dwell: 20_000 });
+    expect(ok.operations.funding.paymentTime).toBe(3000);
+    expect(withOverrides(ok, { wallets: 5 }).crowd.startInside).toBe(5);
+    expect((await loadScenario('demo')).crowd.startInside).toBe(0);
+  });
+
   it('applies overrides without touching the original', async () => {
     const demo = await loadScenario('demo');
     const o = withOverrides(demo, { durationMs: 30_000, wallets: 100 });

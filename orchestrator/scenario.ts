@@ -86,6 +86,7 @@ export function withOverrides(
     }
     out.crowd.wallets = overrides.wallets;
     out.crowd.maxInside = Math.min(out.crowd.maxInside, overrides.wallets);
+    out.crowd.startInside = Math.min(out.crowd.startInside, out.crowd.maxInside);
   }
   const rate = overrides.collisionsPerMinute;
   if (rate !== undefined) {
