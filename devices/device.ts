@@ -5,15 +5,17 @@
  * and its frame counts), physical-scans.ts, device-link.ts (MQTT), serving.ts (the queue).
  */
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { MqttClient } from 'mqtt';
 import type { Clock } from '../contract/clock.js';
 import { KIND_OPERATION } from '../contract/operations.js';
 import type { DeviceOnline, DeviceState } from '../contract/payloads.js';
 import { createGhostPassClient, type GhostPassClient } from '../ghostpass/client.js';
-import type { DeviceConfig } from './config.js';
+import { type DeviceConfig, keepaliveOf } from './config.js';
 import { connectDeviceLink, type DeviceLink } from './device-link.js';
 import type { Reader } from './inputs/reader.js';
 import type { ServeContext } from './kinds/types.js';
+import { type ArrivalGuard, createArrivalGuard, createLease, type ServiceLease } from './lease.js';
 import type { DeviceMetrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { wirePhysicalScans } from './physical-scans.js';
@@ -51,6 +53,7 @@ function deviceOutbox(config: DeviceConfig, link: DeviceLink, log: (line: string
     publish: (runId, results) =>
       link.results({ runId, device: config.id, seq: batchSeq++, results }),
     onError: (err) => log(`${config.id}: result publish failed (kept in outbox): ${String(err)}`),
+    ready: () => link.listening(),
   });
 }
 
@@ -95,6 +98,7 @@ function birthOf(
 }
 
 interface DeviceParts {
+  watch: NodeJS.Timeout;
   scheduler: ArrivalScheduler;
   queue: ServiceQueue<Arrival>;
   report: Throttled | null;
@@ -109,6 +113,7 @@ function stopper(p: DeviceParts): () => Promise<void> {
   let stopping: Promise<void> | null = null;
   return () => {
     stopping ??= (async () => {
+      clearInterval(p.watch);
       p.scheduler.cancelAll();
       p.queue.pause();
       p.report?.flush();
@@ -169,15 +174,15 @@ export async function startDevice(
     kind: config.kind,
     operation: KIND_OPERATION[config.kind],
   });
+  const birth = birthOf(config, shared, source, now());
+  const guarded = guardArrivals(config, queue, link, birth, shared.log);
   const scheduler = createArrivalScheduler({
     now,
     onArrival: ({ runId, event }, queuedAt) => {
       lag.observe(Math.max(0, queuedAt - event.at) / 1000);
-      queue.push({ runId, event, queued: queuedAt });
+      guarded.guard.admit({ runId, event, queued: queuedAt });
     },
   });
-
-  const birth = birthOf(config, shared, source, now());
 
   let activeRun: string | null = null;
   if (reader && tally && reader.source === 'physical') {
@@ -193,7 +198,8 @@ export async function startDevice(
     });
   }
 
-  const stop = stopper({ scheduler, queue, report, outbox, link, reader, client });
+  const { watch } = guarded;
+  const stop = stopper({ watch, scheduler, queue, report, outbox, link, reader, client });
 
   await link.listen({
     plan: (plan) => scheduler.schedule(plan.runId, plan.events),
@@ -205,9 +211,84 @@ export async function startDevice(
       else if (cmd.type === 'resume') queue.resume();
       else if (cmd.type === 'stop') void stop();
       else if (cmd.type === 'faults') faults.webhook = cmd.webhook;
+      else if (cmd.type === 'revoke') guarded.revoke(cmd.runId, cmd.ids, scheduler);
+    },
+    heard: () => guarded.lease.heard(),
+    reconnected: () => {
+      guarded.asked();
+      // A restarted broker lost every retained message: say who we are again, and ask for the
+      // orchestrator's verdict (its `revoke` answer) before results flow again.
+      void link.state(birth()).catch(() => {});
+      report?.changed();
     },
   });
   await link.state(birth());
   report?.changed(); // the reader's counts from the start, retained: zeros say "nothing read yet"
   return { id: config.id, mqtt: link.mqtt, stop };
+}
+
+/** How often the lease is checked, and how often a suspect device asks again for its verdict. */
+const LEASE_CHECK_MS = 250;
+const ASK_AGAIN_MS = 2000;
+
+interface GuardedArrivals {
+  lease: ServiceLease;
+  guard: ArrivalGuard<Arrival>;
+  watch: NodeJS.Timeout;
+  /** A birth was just published (it asks for the verdict). */
+  asked(): void;
+  revoke(runId: string, ids: readonly string[], scheduler: ArrivalScheduler): void;
+}
+
+/** The lease between scheduler and queue (lease.ts): no patron starts on a lapsed lease. */
+function guardArrivals(
+  config: DeviceConfig,
+  queue: ServiceQueue<Arrival>,
+  link: DeviceLink,
+  birth: () => DeviceState,
+  log: (line: string) => void,
+): GuardedArrivals {
+  let lastAsk = Number.NEGATIVE_INFINITY;
+  const lease = createLease({
+    keepaliveS: keepaliveOf(config),
+    monotonic: () => performance.now(),
+    onLapse: () =>
+      log(
+        `${config.id}: nothing heard from the broker for ${lease.leaseMs} ms: holding new patrons until the orchestrator answers`,
+      ),
+  });
+  const guard = createArrivalGuard<Arrival>({
+    lease,
+    push: (a) => queue.push(a),
+    takeWaiting: () => queue.takeWaiting(),
+  });
+  // Timers run before I/O callbacks when a frozen process wakes (Node's event loop: timers, then
+  // poll), so this overdue check pulls the waiting patrons back before a finished request frees a lane.
+  const watch = setInterval(() => {
+    guard.check();
+    if (!lease.suspect() || !link.connected()) return;
+    const t = performance.now();
+    if (t - lastAsk < ASK_AGAIN_MS) return;
+    lastAsk = t;
+    void link.state(birth()).catch(() => {});
+  }, LEASE_CHECK_MS);
+  watch.unref();
+  return {
+    lease,
+    guard,
+    watch,
+    asked: () => {
+      lastAsk = performance.now();
+    },
+    revoke(runId, ids, scheduler) {
+      const cancelled = scheduler.cancel(runId, ids);
+      const { dropped, released } = guard.revoke(runId, ids);
+      link.orchestratorHeard();
+      if (cancelled + dropped > 0 || released > 0) {
+        log(
+          `${config.id}: the orchestrator ended ${ids.length} of our events while we were lost: ${cancelled + dropped} dropped here, ${released} held patrons served`,
+        );
+      }
+    },
+  };
 }

@@ -23,6 +23,8 @@ export interface DeviceConfigOptions {
   seed: number;
   timeoutMs?: number;
   stripeDelayMs?: number;
+  /** MQTT keepalive of every device, seconds (default devices/config.ts DEFAULT_KEEPALIVE_S). */
+  keepaliveS?: number;
 }
 
 function inputSpec(d: ScenarioDevice): InputSpec {
@@ -80,6 +82,7 @@ export function deviceConfigs(opts: DeviceConfigOptions): DeviceConfigInput[] {
       stateDir: opts.stateDir,
       stripeDelayMs: opts.stripeDelayMs ?? 1500,
       seed: opts.seed,
+      ...(opts.keepaliveS !== undefined ? { keepaliveS: opts.keepaliveS } : {}),
     };
   });
 }

@@ -10,9 +10,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { epochNow } from '../contract/clock.js';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
-import { encodePayload } from '../contract/payloads.js';
+import {
+  DeviceStateSchema,
+  encodePayload,
+  parsePayload,
+  type RunState,
+} from '../contract/payloads.js';
 import { createRng } from '../contract/rng.js';
-import { deviceTopic } from '../contract/topics.js';
+import { deviceTopic, parseTopic, runStateTopic } from '../contract/topics.js';
 import { type FaultProxy, startFaultProxy } from '../ghostpass/fault-proxy.js';
 import { createAbortMonitor } from './abort.js';
 import { timelineProblems } from './chaos/actions.js';
@@ -70,6 +75,7 @@ async function openBackbone(ids: Ids, cleanups: Cleanups): Promise<Backbone> {
   const broker = await openFleetBroker({
     fleet,
     runDir,
+    runId: ids.runId,
     ...(opts.brokerUrl ? { url: opts.brokerUrl } : {}),
     ...(opts.brokerToken ? { token: opts.brokerToken } : {}),
   });
@@ -155,6 +161,9 @@ function openBooks(b: Backbone, cleanups: Cleanups): Books {
     publish: (device, plan) => {
       b.broker.mqtt.publish(deviceTopic(fleet, device, 'plan'), encodePayload(plan), { qos: 1 });
     },
+    command: (device, cmd) => {
+      b.broker.mqtt.publish(deviceTopic(fleet, device, 'cmd'), encodePayload(cmd), { qos: 1 });
+    },
   });
   const state: RunContext['state'] = {
     phase: 'starting',
@@ -164,7 +173,55 @@ function openBooks(b: Backbone, cleanups: Cleanups): Books {
     startAt: 0,
     endsAt: 0,
   };
-  return { ...b, journal, registry, metrics, progress, ledger, distributor, state, abort };
+  const books = { ...b, journal, registry, metrics, progress, ledger, distributor, state, abort };
+  republishOnReconnect(books);
+  return books;
+}
+
+/**
+ * After a reconnect (a restarted broker has no retained messages and no sessions) the run state is
+ * published again; devices re-publish their births themselves, and each birth is answered
+ * (`answerBirths`). While the orchestrator is disconnected nobody is declared lost: losses come
+ * only from Last Wills and process exits, and a broker that died publishes no Will.
+ */
+function republishOnReconnect(k: Books): void {
+  k.broker.mqtt.on('connect', () => {
+    const { phase, startAt, endsAt } = k.state;
+    if (phase === 'starting') return;
+    const run: RunState = {
+      phase,
+      runId: k.runId,
+      scenario: k.opts.scenario.name,
+      startedAt: startAt,
+      endsAt,
+    };
+    k.broker.mqtt.publish(runStateTopic(k.fleet), encodePayload(run), { qos: 1, retain: true });
+  });
+}
+
+/**
+ * Every birth while the run is on gets the orchestrator's verdict and its owed plans again
+ * (distributor.deviceBorn). Attached after the collector's listener, so the registry already knows.
+ */
+function answerBirths(k: Books): void {
+  k.broker.mqtt.on('message', (topic, payload) => {
+    if (k.state.phase !== 'running' && k.state.phase !== 'draining') return;
+    const parsed = parseTopic(topic);
+    if (!parsed || parsed.fleet !== k.fleet || parsed.scope !== 'device') return;
+    if (parsed.leaf !== 'state') return;
+    try {
+      const state = parsePayload(DeviceStateSchema, payload, `${parsed.deviceId} state`);
+      if (state.status !== 'online' || k.registry.get(parsed.deviceId) === undefined) return;
+      const { revoked, resent } = k.distributor.deviceBorn(parsed.deviceId);
+      if (revoked + resent > 0) {
+        k.opts.log(
+          `${parsed.deviceId} announced itself: ${revoked} events revoked, ${resent} owed events sent again`,
+        );
+      }
+    } catch {
+      // The collector counts and reports a bad payload.
+    }
+  });
 }
 
 /** Device births and losses: journaled, and a loss while running or draining ends what it owed. */
@@ -191,7 +248,7 @@ async function listen(k: Books): Promise<Collector> {
     const at = k.now();
     for (const id of host.deviceIds) if (registry.markLost(id, at)) onState(id, 'lost', at);
   });
-  return startCollector({
+  const collector = await startCollector({
     mqtt: k.broker.mqtt,
     fleet: k.fleet,
     runId: k.runId,
@@ -200,6 +257,8 @@ async function listen(k: Books): Promise<Collector> {
     now: k.now,
     hooks: { log: opts.log, onState },
   });
+  answerBirths(k);
+  return collector;
 }
 
 async function startDevices(k: Books): Promise<number> {
@@ -214,6 +273,7 @@ async function startDevices(k: Books): Promise<number> {
     seed: opts.seed,
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.stripeDelayMs !== undefined ? { stripeDelayMs: opts.stripeDelayMs } : {}),
+    ...(opts.keepaliveS !== undefined ? { keepaliveS: opts.keepaliveS } : {}),
   });
   const hosts = planHosts(configs, opts.devicesPerHost);
   opts.log(`starting ${configs.length} devices in ${hosts.length} processes…`);
