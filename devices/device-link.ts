@@ -57,7 +57,8 @@ export interface DeviceLink {
   listening(): boolean;
   /** The orchestrator answered on this connection (its `revoke` verdict). */
   orchestratorHeard(): void;
-  connected(): boolean;
+  /** Connected with its subscriptions in place: an answer to a birth published now can reach it. */
+  subscribed(): boolean;
 }
 
 export async function connectDeviceLink(
@@ -88,9 +89,11 @@ export async function connectDeviceLink(
   // Bumped on every connection loss: a PUBACK on a later connection proves nothing (see above).
   let generation = 0;
   let listening = true;
+  let subscribed = false;
   mqtt.on('close', () => {
     generation++;
     listening = false;
+    subscribed = false;
   });
 
   return {
@@ -102,7 +105,10 @@ export async function connectDeviceLink(
         // orchestrator's answer to the birth cannot beat the subscription to `cmd`.
         mqtt
           .subscribeAsync([planTopic, cmdTopic, runTopic], { qos: 1 })
-          .then(() => handlers.reconnected())
+          .then(() => {
+            subscribed = mqtt.connected;
+            handlers.reconnected();
+          })
           .catch((err: unknown) => log(`${config.id}: re-subscribe failed: ${String(err)}`));
       });
       mqtt.on('message', (t, payload) => {
@@ -121,6 +127,7 @@ export async function connectDeviceLink(
         }
       });
       await mqtt.subscribeAsync([planTopic, cmdTopic, runTopic], { qos: 1 });
+      subscribed = mqtt.connected;
     },
     async state(state) {
       await mqtt.publishAsync(stateTopic, encodePayload(state), { qos: 1, retain: true });
@@ -138,6 +145,6 @@ export async function connectDeviceLink(
     orchestratorHeard() {
       listening = true;
     },
-    connected: () => mqtt.connected,
+    subscribed: () => subscribed && mqtt.connected,
   };
 }

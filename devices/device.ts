@@ -252,21 +252,25 @@ function guardArrivals(
   const lease = createLease({
     keepaliveS: keepaliveOf(config),
     monotonic: () => performance.now(),
-    onLapse: () =>
+    onLapse: () => {
       log(
         `${config.id}: nothing heard from the broker for ${lease.leaseMs} ms: holding new patrons until the orchestrator answers`,
-      ),
+      );
+      // Pull the queue's waiting patrons back now: a lane freed by a finished request must not
+      // start one of them before the next check.
+      guard.check();
+    },
   });
   const guard = createArrivalGuard<Arrival>({
     lease,
     push: (a) => queue.push(a),
     takeWaiting: () => queue.takeWaiting(),
   });
-  // Timers run before I/O callbacks when a frozen process wakes (Node's event loop: timers, then
-  // poll), so this overdue check pulls the waiting patrons back before a finished request frees a lane.
+  // A lapse is noticed by whichever comes first after a freeze: this overdue check, an arrival
+  // (the guard checks the lease), or the first packet read on waking (lease.heard).
   const watch = setInterval(() => {
     guard.check();
-    if (!lease.suspect() || !link.connected()) return;
+    if (!lease.suspect() || !link.subscribed()) return;
     const t = performance.now();
     if (t - lastAsk < ASK_AGAIN_MS) return;
     lastAsk = t;

@@ -63,6 +63,15 @@ describe('service lease', () => {
     expect(guard.held()).toBe(1);
   });
 
+  it('a packet read after a freeze does not renew the lease: the gap was a lapse', () => {
+    const { lease, guard, queued, lapses, advance } = setup();
+    advance(10_000);
+    lease.heard(); // what the broker sent before it gave up on us, read on waking
+    expect(lapses).toHaveLength(1);
+    guard.admit(item('e-1'));
+    expect(queued).toEqual([]);
+  });
+
   it('drops the revoked events and serves the rest on the verdict', () => {
     const { lease, guard, queued, advance } = setup();
     guard.admit(item('e-1'));

@@ -48,16 +48,24 @@ export function createLease(opts: {
   let lastHeard = opts.monotonic();
   let suspect = false;
   const fresh = () => opts.monotonic() - lastHeard <= leaseMs;
+  const lapse = () => {
+    if (suspect) return;
+    suspect = true;
+    opts.onLapse?.();
+  };
   return {
     leaseMs,
     heard() {
+      // A packet after a gap longer than the lease does not renew it: the gap was a lapse. (A
+      // frozen process wakes in the event loop's poll phase and reads what the broker sent before
+      // it gave up on us, before any timer could notice the freeze.)
+      if (!fresh()) lapse();
       lastHeard = opts.monotonic();
     },
     valid() {
       if (suspect) return false;
       if (fresh()) return true;
-      suspect = true;
-      opts.onLapse?.();
+      lapse();
       return false;
     },
     suspect: () => suspect,

@@ -22,6 +22,7 @@ export interface Distributor {
   /** A device was lost at `lostAt`: the ledger ends what it owed; copies go to live devices. */
   deviceLost(deviceId: string, lostAt: number): LostCounts;
   /** `deviceId` announced itself (a birth): revoke what was ended while it was lost, resend what it owes. */
+  // (the counts: ids named in the verdict, events sent again)
   deviceBorn(deviceId: string): { revoked: number; resent: number };
   /** Plan messages published (the bench reports messages per event). */
   messages(): number;
@@ -36,7 +37,11 @@ export function createDistributor(opts: {
 }): Distributor {
   const { registry, ledger } = opts;
   const seq = new Map<string, number>();
-  /** Per device, the ids the ledger ended when it was lost, until its next birth hears of them. */
+  /**
+   * Per device, every id the ledger ended when it was lost, for the whole run: each verdict names
+   * them all, so a verdict the device missed (published before its subscription was back) costs
+   * nothing — the next one says the same and more. They are few: what it owed at each loss.
+   */
   const revoked = new Map<string, string[]>();
   const rotation = new Map<DeviceKind, number>();
   let messages = 0;
@@ -93,7 +98,6 @@ export function createDistributor(opts: {
     },
     deviceBorn(deviceId) {
       const ids = revoked.get(deviceId) ?? [];
-      revoked.delete(deviceId);
       opts.command(deviceId, { type: 'revoke', runId: opts.runId, ids });
       const owed = ledger.owed(deviceId);
       if (owed.length > 0) publishPlan(deviceId, owed);
