@@ -5,17 +5,17 @@
  * and its frame counts), physical-scans.ts, device-link.ts (MQTT), serving.ts (the queue).
  */
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { MqttClient } from 'mqtt';
 import type { Clock } from '../contract/clock.js';
 import { KIND_OPERATION } from '../contract/operations.js';
 import type { DeviceOnline, DeviceState } from '../contract/payloads.js';
 import { createGhostPassClient, type GhostPassClient } from '../ghostpass/client.js';
-import { type DeviceConfig, keepaliveOf } from './config.js';
+import type { DeviceConfig } from './config.js';
 import { connectDeviceLink, type DeviceLink } from './device-link.js';
 import type { Reader } from './inputs/reader.js';
 import type { ServeContext } from './kinds/types.js';
-import { type ArrivalGuard, createArrivalGuard, createLease, type ServiceLease } from './lease.js';
+import type { ArrivalGuard } from './lease.js';
+import { guardArrivals } from './lease-wiring.js';
 import type { DeviceMetrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { wirePhysicalScans } from './physical-scans.js';
@@ -136,6 +136,26 @@ function stopper(p: DeviceParts): () => Promise<void> {
   };
 }
 
+/** Planned patrons arrive at their time (the schedule lag observed), through the lease's guard. */
+function scheduleInto(
+  guard: ArrivalGuard<Arrival>,
+  config: DeviceConfig,
+  shared: DeviceShared,
+): ArrivalScheduler {
+  const lag = shared.metrics.lag.labels({
+    device: config.id,
+    kind: config.kind,
+    operation: KIND_OPERATION[config.kind],
+  });
+  return createArrivalScheduler({
+    now: shared.now,
+    onArrival: ({ runId, event }, queuedAt) => {
+      lag.observe(Math.max(0, queuedAt - event.at) / 1000);
+      guard.admit({ runId, event, queued: queuedAt });
+    },
+  });
+}
+
 export async function startDevice(
   config: DeviceConfig,
   shared: DeviceShared,
@@ -169,20 +189,9 @@ export async function startDevice(
     ...(tally ? { recorded: tally.sync } : {}),
   });
 
-  const lag = metrics.lag.labels({
-    device: config.id,
-    kind: config.kind,
-    operation: KIND_OPERATION[config.kind],
-  });
   const birth = birthOf(config, shared, source, now());
   const guarded = guardArrivals(config, queue, link, birth, shared.log);
-  const scheduler = createArrivalScheduler({
-    now,
-    onArrival: ({ runId, event }, queuedAt) => {
-      lag.observe(Math.max(0, queuedAt - event.at) / 1000);
-      guarded.guard.admit({ runId, event, queued: queuedAt });
-    },
-  });
+  const scheduler = scheduleInto(guarded.guard, config, shared);
 
   let activeRun: string | null = null;
   if (reader && tally && reader.source === 'physical') {
@@ -225,74 +234,4 @@ export async function startDevice(
   await link.state(birth());
   report?.changed(); // the reader's counts from the start, retained: zeros say "nothing read yet"
   return { id: config.id, mqtt: link.mqtt, stop };
-}
-
-/** How often the lease is checked, and how often a suspect device asks again for its verdict. */
-const LEASE_CHECK_MS = 250;
-const ASK_AGAIN_MS = 2000;
-
-interface GuardedArrivals {
-  lease: ServiceLease;
-  guard: ArrivalGuard<Arrival>;
-  watch: NodeJS.Timeout;
-  /** A birth was just published (it asks for the verdict). */
-  asked(): void;
-  revoke(runId: string, ids: readonly string[], scheduler: ArrivalScheduler): void;
-}
-
-/** The lease between scheduler and queue (lease.ts): no patron starts on a lapsed lease. */
-function guardArrivals(
-  config: DeviceConfig,
-  queue: ServiceQueue<Arrival>,
-  link: DeviceLink,
-  birth: () => DeviceState,
-  log: (line: string) => void,
-): GuardedArrivals {
-  let lastAsk = Number.NEGATIVE_INFINITY;
-  const lease = createLease({
-    keepaliveS: keepaliveOf(config),
-    monotonic: () => performance.now(),
-    onLapse: () => {
-      log(
-        `${config.id}: nothing heard from the broker for ${lease.leaseMs} ms: holding new patrons until the orchestrator answers`,
-      );
-      // Pull the queue's waiting patrons back now: a lane freed by a finished request must not
-      // start one of them before the next check.
-      guard.check();
-    },
-  });
-  const guard = createArrivalGuard<Arrival>({
-    lease,
-    push: (a) => queue.push(a),
-    takeWaiting: () => queue.takeWaiting(),
-  });
-  // A lapse is noticed by whichever comes first after a freeze: this overdue check, an arrival
-  // (the guard checks the lease), or the first packet read on waking (lease.heard).
-  const watch = setInterval(() => {
-    guard.check();
-    if (!lease.suspect() || !link.subscribed()) return;
-    const t = performance.now();
-    if (t - lastAsk < ASK_AGAIN_MS) return;
-    lastAsk = t;
-    void link.state(birth()).catch(() => {});
-  }, LEASE_CHECK_MS);
-  watch.unref();
-  return {
-    lease,
-    guard,
-    watch,
-    asked: () => {
-      lastAsk = performance.now();
-    },
-    revoke(runId, ids, scheduler) {
-      const cancelled = scheduler.cancel(runId, ids);
-      const { dropped, released } = guard.revoke(runId, ids);
-      link.orchestratorHeard();
-      if (cancelled + dropped > 0 || released > 0) {
-        log(
-          `${config.id}: the orchestrator ended ${ids.length} of our events while we were lost: ${cancelled + dropped} dropped here, ${released} held patrons served`,
-        );
-      }
-    },
-  };
 }

@@ -10,14 +10,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { epochNow } from '../contract/clock.js';
 import { ErrorCodes, GhostfleetError } from '../contract/errors.js';
-import {
-  DeviceStateSchema,
-  encodePayload,
-  parsePayload,
-  type RunState,
-} from '../contract/payloads.js';
+import { encodePayload } from '../contract/payloads.js';
 import { createRng } from '../contract/rng.js';
-import { deviceTopic, parseTopic, runStateTopic } from '../contract/topics.js';
+import { deviceTopic } from '../contract/topics.js';
 import { type FaultProxy, startFaultProxy } from '../ghostpass/fault-proxy.js';
 import { createAbortMonitor } from './abort.js';
 import { timelineProblems } from './chaos/actions.js';
@@ -29,6 +24,7 @@ import { type FleetBroker, openFleetBroker } from './fleet-broker.js';
 import { planHosts } from './hosts.js';
 import { createJournalWriter } from './journal.js';
 import { createLedger } from './ledger.js';
+import { answerBirths, republishOnReconnect } from './link-recovery.js';
 import { createOrchestratorMetrics, zeroSeries } from './metrics.js';
 import { createProgressWindow } from './progress.js';
 import { DeviceRegistry } from './registry.js';
@@ -176,52 +172,6 @@ function openBooks(b: Backbone, cleanups: Cleanups): Books {
   const books = { ...b, journal, registry, metrics, progress, ledger, distributor, state, abort };
   republishOnReconnect(books);
   return books;
-}
-
-/**
- * After a reconnect (a restarted broker has no retained messages and no sessions) the run state is
- * published again; devices re-publish their births themselves, and each birth is answered
- * (`answerBirths`). While the orchestrator is disconnected nobody is declared lost: losses come
- * only from Last Wills and process exits, and a broker that died publishes no Will.
- */
-function republishOnReconnect(k: Books): void {
-  k.broker.mqtt.on('connect', () => {
-    const { phase, startAt, endsAt } = k.state;
-    if (phase === 'starting') return;
-    const run: RunState = {
-      phase,
-      runId: k.runId,
-      scenario: k.opts.scenario.name,
-      startedAt: startAt,
-      endsAt,
-    };
-    k.broker.mqtt.publish(runStateTopic(k.fleet), encodePayload(run), { qos: 1, retain: true });
-  });
-}
-
-/**
- * Every birth while the run is on gets the orchestrator's verdict and its owed plans again
- * (distributor.deviceBorn). Attached after the collector's listener, so the registry already knows.
- */
-function answerBirths(k: Books): void {
-  k.broker.mqtt.on('message', (topic, payload) => {
-    if (k.state.phase !== 'running' && k.state.phase !== 'draining') return;
-    const parsed = parseTopic(topic);
-    if (!parsed || parsed.fleet !== k.fleet || parsed.scope !== 'device') return;
-    if (parsed.leaf !== 'state') return;
-    try {
-      const state = parsePayload(DeviceStateSchema, payload, `${parsed.deviceId} state`);
-      if (state.status !== 'online' || k.registry.get(parsed.deviceId) === undefined) return;
-      const { revoked, resent } = k.distributor.deviceBorn(parsed.deviceId);
-      if (revoked + resent > 0) {
-        k.opts.log(
-          `${parsed.deviceId} announced itself: ${revoked} events revoked, ${resent} owed events sent again`,
-        );
-      }
-    } catch {
-      // The collector counts and reports a bad payload.
-    }
-  });
 }
 
 /** Device births and losses: journaled, and a loss while running or draining ends what it owed. */
