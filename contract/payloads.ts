@@ -203,6 +203,12 @@ export const DeviceCommandSchema = z.discriminatedUnion('type', [
     type: z.literal('revoke'),
     runId: z.string().min(1),
     ids: z.array(z.string().min(1)),
+    /**
+     * The `clock` of the birth this answers. A verdict sent before a broker died is replayed by
+     * the orchestrator's client on reconnect, before its subscriptions are back: the device trusts
+     * only an answer to a birth it published on its current connection.
+     */
+    answers: epochMs.optional(),
   }),
 ]);
 export type DeviceCommand = z.infer<typeof DeviceCommandSchema>;

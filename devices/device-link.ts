@@ -55,8 +55,11 @@ export interface DeviceLink {
   end(force: boolean): Promise<void>;
   /** Connected, and the orchestrator has been heard since the last reconnect. */
   listening(): boolean;
-  /** The orchestrator answered on this connection (its `revoke` verdict). */
-  orchestratorHeard(): void;
+  /**
+   * The orchestrator's verdict arrived, answering the birth published at `answers`: true (and the
+   * link is `listening`) when that birth went out on the current connection.
+   */
+  orchestratorHeard(answers: number | undefined): boolean;
   /** Connected with its subscriptions in place: an answer to a birth published now can reach it. */
   subscribed(): boolean;
 }
@@ -90,10 +93,13 @@ export async function connectDeviceLink(
   let generation = 0;
   let listening = true;
   let subscribed = false;
+  /** The `clock` of each birth published on the current connection. */
+  const births = new Set<number>();
   mqtt.on('close', () => {
     generation++;
     listening = false;
     subscribed = false;
+    births.clear();
   });
 
   return {
@@ -130,6 +136,7 @@ export async function connectDeviceLink(
       subscribed = mqtt.connected;
     },
     async state(state) {
+      if (state.status === 'online') births.add(state.clock);
       await mqtt.publishAsync(stateTopic, encodePayload(state), { qos: 1, retain: true });
     },
     reader(report) {
@@ -142,8 +149,10 @@ export async function connectDeviceLink(
     },
     end: (force) => mqtt.endAsync(force),
     listening: () => listening && mqtt.connected,
-    orchestratorHeard() {
+    orchestratorHeard(answers) {
+      if (answers === undefined || !births.has(answers)) return false;
       listening = true;
+      return true;
     },
     subscribed: () => subscribed && mqtt.connected,
   };

@@ -220,7 +220,7 @@ export async function startDevice(
       else if (cmd.type === 'resume') queue.resume();
       else if (cmd.type === 'stop') void stop();
       else if (cmd.type === 'faults') faults.webhook = cmd.webhook;
-      else if (cmd.type === 'revoke') guarded.revoke(cmd.runId, cmd.ids, scheduler);
+      else if (cmd.type === 'revoke') guarded.revoke(cmd.runId, cmd.ids, cmd.answers, scheduler);
     },
     heard: () => guarded.lease.heard(),
     reconnected: () => {

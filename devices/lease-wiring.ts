@@ -22,7 +22,12 @@ export interface GuardedArrivals {
   watch: NodeJS.Timeout;
   /** A birth was just published (it asks for the verdict). */
   asked(): void;
-  revoke(runId: string, ids: readonly string[], scheduler: ArrivalScheduler): void;
+  revoke(
+    runId: string,
+    ids: readonly string[],
+    answers: number | undefined,
+    scheduler: ArrivalScheduler,
+  ): void;
 }
 
 /** The lease between scheduler and queue (lease.ts): no patron starts on a lapsed lease. */
@@ -69,10 +74,10 @@ export function guardArrivals(
     asked: () => {
       lastAsk = performance.now();
     },
-    revoke(runId, ids, scheduler) {
+    revoke(runId, ids, answers, scheduler) {
       const cancelled = scheduler.cancel(runId, ids);
-      const { dropped, released } = guard.revoke(runId, ids);
-      link.orchestratorHeard();
+      const current = link.orchestratorHeard(answers);
+      const { dropped, released } = guard.revoke(runId, ids, current);
       if (cancelled + dropped > 0 || released > 0) {
         log(
           `${config.id}: the orchestrator ended ${ids.length} of our events while we were lost: ${cancelled + dropped} dropped here, ${released} held patrons served`,

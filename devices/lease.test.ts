@@ -95,6 +95,19 @@ describe('service lease', () => {
     expect(guard.held()).toBe(1);
   });
 
+  it('a verdict that answers no current birth drops what it names but releases nothing', () => {
+    const { lease, guard, queued, advance } = setup();
+    advance(10_000);
+    guard.admit(item('e-1'));
+    guard.admit(item('e-2'));
+    lease.heard();
+    expect(guard.revoke('r1', ['e-1'], false)).toEqual({ dropped: 1, released: 0 });
+    expect(lease.suspect()).toBe(true);
+    expect(queued).toEqual([]);
+    expect(guard.revoke('r1', ['e-1'])).toEqual({ dropped: 0, released: 1 });
+    expect(queued.map((i) => i.event.id)).toEqual(['e-2']);
+  });
+
   it('revokes waiting patrons of a device that never lapsed', () => {
     const { guard, queued } = setup();
     guard.admit(item('e-1'));

@@ -89,10 +89,15 @@ export interface ArrivalGuard<T extends Guarded> {
   /** Periodic (and before anything can start after a freeze): a lapse pulls the queue's waiting patrons back. */
   check(): void;
   /**
-   * The orchestrator's verdict: drop what it ended (`ids` of `runId`, held or waiting), release
-   * the rest. Returns how many were dropped and released.
+   * The orchestrator's verdict: drop what it ended (`ids` of `runId`, held or waiting), and
+   * release the rest unless `release` is false (a verdict that answers no current birth: dropping
+   * an ended event is always safe, resuming is not). Returns how many were dropped and released.
    */
-  revoke(runId: string, ids: readonly string[]): { dropped: number; released: number };
+  revoke(
+    runId: string,
+    ids: readonly string[],
+    release?: boolean,
+  ): { dropped: number; released: number };
   held(): number;
 }
 
@@ -114,14 +119,14 @@ export function createArrivalGuard<T extends Guarded>(opts: {
       else opts.push(item);
     },
     check: hold,
-    revoke(runId, ids) {
+    revoke(runId, ids, release = true) {
       const gone = new Set(ids);
       const isGone = (h: T) => h.runId === runId && gone.has(h.event.id);
       // Patrons already in the queue (a device revoked without lapsing) are checked too.
       const pool = [...held, ...opts.takeWaiting()];
       const keep = pool.filter((h) => !isGone(h));
       const dropped = pool.length - keep.length;
-      if (lease.suspect() && !lease.verdict()) {
+      if (!release || (lease.suspect() && !lease.verdict())) {
         held = keep;
         return { dropped, released: 0 };
       }

@@ -144,5 +144,8 @@ describe('plan distribution', () => {
         .sort(),
     ).toEqual(['e-2r', 'e-3']);
     expect(commands.at(-1)?.cmd).toEqual({ type: 'revoke', runId: 'run-t', ids: [] });
+    // The verdict names the birth it answers (its clock), so a replayed old verdict is known.
+    distributor.deviceBorn('door-3', T0 + 7);
+    expect(commands.at(-1)?.cmd).toMatchObject({ type: 'revoke', answers: T0 + 7 });
   });
 });

@@ -23,7 +23,7 @@ export interface Distributor {
   deviceLost(deviceId: string, lostAt: number): LostCounts;
   /** `deviceId` announced itself (a birth): revoke what was ended while it was lost, resend what it owes. */
   // (the counts: ids named in the verdict, events sent again)
-  deviceBorn(deviceId: string): { revoked: number; resent: number };
+  deviceBorn(deviceId: string, birthClock?: number): { revoked: number; resent: number };
   /** Plan messages published (the bench reports messages per event). */
   messages(): number;
 }
@@ -96,9 +96,10 @@ export function createDistributor(opts: {
       if (copies.length > 0) send(copies);
       return counts;
     },
-    deviceBorn(deviceId) {
+    deviceBorn(deviceId, birthClock) {
       const ids = revoked.get(deviceId) ?? [];
-      opts.command(deviceId, { type: 'revoke', runId: opts.runId, ids });
+      const answers = birthClock === undefined ? {} : { answers: birthClock };
+      opts.command(deviceId, { type: 'revoke', runId: opts.runId, ids, ...answers });
       const owed = ledger.owed(deviceId);
       if (owed.length > 0) publishPlan(deviceId, owed);
       return { revoked: ids.length, resent: owed.length };

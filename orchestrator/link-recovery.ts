@@ -46,7 +46,7 @@ export function answerBirths(k: Books): void {
     try {
       const state = parsePayload(DeviceStateSchema, payload, `${parsed.deviceId} state`);
       if (state.status !== 'online' || k.registry.get(parsed.deviceId) === undefined) return;
-      const { revoked, resent } = k.distributor.deviceBorn(parsed.deviceId);
+      const { revoked, resent } = k.distributor.deviceBorn(parsed.deviceId, state.clock);
       if (revoked + resent > 0) {
         k.opts.log(
           `${parsed.deviceId} announced itself: ${revoked} events revoked, ${resent} owed events sent again`,

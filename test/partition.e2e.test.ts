@@ -23,10 +23,15 @@ import {
 } from './support/journal-read.js';
 import { startTcpProxy } from './support/tcp-proxy.js';
 
-const KEEPALIVE_S = 2;
+/**
+ * 4 s, not less: the broker judges silence with a timer, and on a loaded 2-core machine a process
+ * (the broker's, shared here with the sandbox's PGlite, or a device's) can stall long enough that a
+ * keepalive of 2 s declared an innocent device lost (seen: the wallet app, once in three runs).
+ */
+const KEEPALIVE_S = 4;
 const BOUND_MS = KEEPALIVE_S * 1500;
 /** Generous: a loaded 2-core machine delays the broker's timer and the Will's delivery. */
-const TOLERANCE_MS = 1500;
+const TOLERANCE_MS = 2000;
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -38,7 +43,11 @@ const tmp = () => {
   return d;
 };
 
-/** 30 s at the pilot's rates, constant arrivals; plans 6 s ahead so the frozen door holds many. */
+/**
+ * 30 s at the pilot's rates, constant arrivals; plans 9 s ahead, so the frozen door still holds
+ * plans past the moment it is declared lost (those are reassigned) that are within the drop
+ * deadline when it wakes (without the lease it would serve them).
+ */
 async function scenario(name: string): Promise<Scenario> {
   const demo = await loadScenario('demo');
   return {
@@ -46,7 +55,7 @@ async function scenario(name: string): Promise<Scenario> {
     name,
     duration: 30_000,
     arrivals: 'constant',
-    lookahead: 6000,
+    lookahead: 9000,
     crowd: { ...demo.crowd, wallets: 600, maxInside: 300 },
   };
 }
@@ -157,12 +166,12 @@ function expectHandledLikeADeath(r: Awaited<ReturnType<typeof partitionRun>>) {
   const detectMs = (lost?.at ?? 0) - cutAt;
   // The broker's bound after the last packet it heard, which came at most a keepalive before the cut.
   expect(detectMs).toBeGreaterThan(0);
-  expect(detectMs).toBeLessThanOrEqual(BOUND_MS + TOLERANCE_MS);
+  expect(detectMs, `detected after ${detectMs} ms`).toBeLessThanOrEqual(BOUND_MS + TOLERANCE_MS);
   // `down` in `ghostfleet status` while it was cut off, and back online in the journal after.
   expect(r.during?.devices.find((d) => d.id === 'door-1')?.status).toBe('offline');
   const back = door.find((d) => d.status === 'online' && (d.at ?? 0) > (lost?.at ?? 0));
   expect(back, logs.join('\n')).toBeDefined();
-  // Handled like a death: what it owed was reassigned (the 6 s lookahead) or interrupted.
+  // Handled like a death: what it owed was reassigned (the 9 s lookahead) or interrupted.
   const ended = records.filter((x) => x.t === 'end' && x.device === 'door-1');
   expect(ended.filter((x) => x.outcome === 'reassigned').length).toBeGreaterThan(0);
   expect(unaccounted(records)).toEqual([]);
