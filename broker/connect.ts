@@ -14,6 +14,13 @@ export interface ConnectOptions {
   will?: { topic: string; payload: Buffer; retain: boolean; qos: 0 | 1 };
   /** How long the first connection may take before we give up with a clear error. */
   connectTimeoutMs?: number;
+  /** MQTT keepalive in seconds (default 60, mqtt.js's); the broker drops a silent client after 1.5 × it. */
+  keepaliveS?: number;
+  /**
+   * A persistent session (MQTT 3.1.1 §3.1.2.4, clean session 0): the broker keeps the client's
+   * subscriptions and queues its QoS 1 messages while it is away. Needs a stable `clientId`.
+   */
+  persistent?: boolean;
 }
 
 /** Strip credentials from a broker URL before it is logged or printed. */
@@ -56,7 +63,8 @@ export async function connectMqtt(opts: ConnectOptions): Promise<MqttClient> {
     username,
     password,
     clientId: opts.clientId ?? `${username.replace(/[^A-Za-z0-9_.-]/g, '_')}-${process.pid}`,
-    clean: true,
+    clean: opts.persistent !== true,
+    keepalive: opts.keepaliveS ?? 60,
     reconnectPeriod: 1000,
     connectTimeout: opts.connectTimeoutMs ?? 5000,
     ...(opts.will ? { will: opts.will } : {}),

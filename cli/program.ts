@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ErrorCodes, isGhostfleetError } from '../contract/errors.js';
 import { type ExitCode, ExitCodes } from '../contract/exit-codes.js';
+import { type BrokerFlags, brokerCommand } from './commands/broker.js';
 import { chaosCommand, statusCommand, stopCommand } from './commands/chaos.js';
 import { type EmulateDeps, type EmulateFlags, emulateCommand } from './commands/emulate.js';
 import { fidelityOptions } from './commands/fidelity-flags.js';
@@ -72,6 +73,14 @@ export function buildProgram(
     .option(
       '--broker <url>',
       'use an external MQTT 3.1.1 broker (mqtt://user:pass@host:port) instead of the embedded one',
+    )
+    .option(
+      '--broker-token-file <file>',
+      'the fleet token of a `ghostfleet broker` given by --broker (else GHOSTFLEET_BROKER_TOKEN; default: a fresh one)',
+    )
+    .option(
+      '--keepalive <s>',
+      "devices' MQTT keepalive in seconds: a device silent for 1.5 × it is declared lost (default 5)",
     )
     .option('--wallets <n>', 'override the number of test wallets (crowd size)')
     .option(
@@ -191,6 +200,21 @@ export function buildProgram(
       '\nExample:\n  ghostfleet sandbox --port 8787 &\n  ghostfleet run --target http://127.0.0.1:8787 --env-file .env.test',
     )
     .action(async (flags: SandboxFlags) => setExit(await sandboxCommand(flags, io)));
+
+  program
+    .command('broker')
+    .description(
+      'the embedded MQTT broker (token auth, the fleet ACL) in its own process, for run --broker; SIGTERM stops it',
+    )
+    .option('--port <n>', 'port to listen on (0: a free one)', '1883')
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--fleet <id>', 'the fleet whose topics it serves', 'pilot')
+    .option('--token-file <file>', 'the fleet token (first line); else GHOSTFLEET_BROKER_TOKEN')
+    .addHelpText(
+      'after',
+      '\nExample:\n  ghostfleet broker --port 1883 --token-file fleet.token &\n  ghostfleet run --broker mqtt://127.0.0.1:1883 --broker-token-file fleet.token',
+    )
+    .action(async (flags: BrokerFlags) => setExit(await brokerCommand(flags, io)));
 
   program
     .command('status')

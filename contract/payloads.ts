@@ -193,6 +193,23 @@ export const DeviceCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('resume') }),
   z.strictObject({ type: z.literal('stop') }),
   z.strictObject({ type: z.literal('faults'), webhook: WebhookFaultsSchema }),
+  /**
+   * The orchestrator's answer to every birth during a run: the events it ended when it declared
+   * the device lost since its previous birth (none: it was not declared lost). The device drops
+   * those it still holds (a zombie must not serve what went to another device) and, having heard
+   * the orchestrator on this connection, flushes its outbox.
+   */
+  z.strictObject({
+    type: z.literal('revoke'),
+    runId: z.string().min(1),
+    ids: z.array(z.string().min(1)),
+    /**
+     * The `clock` of the birth this answers. A verdict sent before a broker died is replayed by
+     * the orchestrator's client on reconnect, before its subscriptions are back: the device trusts
+     * only an answer to a birth it published on its current connection.
+     */
+    answers: epochMs.optional(),
+  }),
 ]);
 export type DeviceCommand = z.infer<typeof DeviceCommandSchema>;
 

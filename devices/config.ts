@@ -57,8 +57,20 @@ export const DeviceConfigSchema = z.strictObject({
   /** Funding: the Stripe-like delay between checkout and the webhook (ms, median; log-normal). */
   stripeDelayMs: z.number().nonnegative().default(1500),
   seed: z.number().int().default(1),
+  /**
+   * MQTT keepalive, seconds (MQTT 3.1.1 §3.1.2.10): the broker closes a silent connection after
+   * 1.5 × this and publishes the Last Will, so it bounds how fast a half-open device is declared
+   * lost; the device's lease (lease.ts) uses the same bound to stop starting patrons.
+   */
+  keepaliveS: z.number().int().min(1).max(600).optional(),
 });
+
 export type DeviceConfig = z.infer<typeof DeviceConfigSchema>;
+
+/** The device keepalive when the config names none: a half-open device is lost within 7.5 s. */
+export const DEFAULT_KEEPALIVE_S = 5;
+export const keepaliveOf = (config: DeviceConfig): number =>
+  config.keepaliveS ?? DEFAULT_KEEPALIVE_S;
 export type DeviceConfigInput = z.input<typeof DeviceConfigSchema>;
 
 export function parseDeviceConfig(data: unknown, where: string): DeviceConfig {

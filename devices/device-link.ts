@@ -2,6 +2,16 @@
  * A device's MQTT link (DESIGN.md "MQTT contract"): its own connection and Last Will, the topics it
  * publishes (state, result, reader; retained where the contract says) and the ones it listens to
  * (plan, cmd, run state), every incoming payload parsed before it is acted on.
+ *
+ * Across a reconnect (a broker restart, a half-open link the broker closed) mqtt.js keeps QoS 1
+ * publishes that were never acknowledged in its outgoing store and sends them again once connected
+ * (`_onConnect` replays `outgoingStore` whatever `clean` is), and re-subscribes with `clean: true`
+ * (`_resubscribe`) — but only after its `connect` handlers ran. A restarted broker has no session and
+ * no retained state, and until the orchestrator has re-subscribed a result the broker acknowledges
+ * reaches nobody. So after a reconnect the link re-subscribes itself, tells the device (which
+ * re-publishes its birth), and reports itself `listening` again only when the orchestrator answered
+ * that birth; a result acknowledged over a connection other than the one it was sent on counts as
+ * not delivered (the outbox keeps it: a repeat is journaled `late`, never lost).
  */
 import type { MqttClient } from 'mqtt';
 import { connectMqtt } from '../broker/connect.js';
@@ -19,12 +29,16 @@ import {
   RunStateSchema,
 } from '../contract/payloads.js';
 import { deviceTopic, runStateTopic } from '../contract/topics.js';
-import type { DeviceConfig } from './config.js';
+import { type DeviceConfig, keepaliveOf } from './config.js';
 
 export interface LinkHandlers {
   plan(plan: Plan): void;
   run(run: RunState): void;
   command(cmd: DeviceCommand): void;
+  /** Any packet from the broker (the lease's heartbeat). */
+  heard(): void;
+  /** Connected again after a loss, subscriptions in place: re-publish the birth. */
+  reconnected(): void;
 }
 
 export interface DeviceLink {
@@ -39,6 +53,15 @@ export interface DeviceLink {
   results(batch: ResultBatch): Promise<void>;
   /** Close; `force` when there is no broker to say goodbye to. */
   end(force: boolean): Promise<void>;
+  /** Connected, and the orchestrator has been heard since the last reconnect. */
+  listening(): boolean;
+  /**
+   * The orchestrator's verdict arrived, answering the birth published at `answers`: true (and the
+   * link is `listening`) when that birth went out on the current connection.
+   */
+  orchestratorHeard(answers: number | undefined): boolean;
+  /** Connected with its subscriptions in place: an answer to a birth published now can reach it. */
+  subscribed(): boolean;
 }
 
 export async function connectDeviceLink(
@@ -53,6 +76,7 @@ export async function connectDeviceLink(
     identity: { role: 'device', deviceId: config.id },
     token: config.broker.token,
     clientId: `ghostfleet-${config.fleet}-${config.id}`,
+    keepaliveS: keepaliveOf(config),
     will: {
       topic: stateTopic,
       payload: encodePayload({ status: 'offline', reason: 'lost' } satisfies DeviceState),
@@ -65,10 +89,34 @@ export async function connectDeviceLink(
   const runTopic = runStateTopic(config.fleet);
   const readerTopic = topic('reader');
   const resultTopic = topic('result');
+  // Bumped on every connection loss: a PUBACK on a later connection proves nothing (see above).
+  let generation = 0;
+  let listening = true;
+  let subscribed = false;
+  /** The `clock` of each birth published on the current connection. */
+  const births = new Set<number>();
+  mqtt.on('close', () => {
+    generation++;
+    listening = false;
+    subscribed = false;
+    births.clear();
+  });
 
   return {
     mqtt,
     async listen(handlers) {
+      mqtt.on('packetreceive', () => handlers.heard());
+      mqtt.on('connect', () => {
+        // mqtt.js re-subscribes only after 'connect' handlers ran: subscribe first, so the
+        // orchestrator's answer to the birth cannot beat the subscription to `cmd`.
+        mqtt
+          .subscribeAsync([planTopic, cmdTopic, runTopic], { qos: 1 })
+          .then(() => {
+            subscribed = mqtt.connected;
+            handlers.reconnected();
+          })
+          .catch((err: unknown) => log(`${config.id}: re-subscribe failed: ${String(err)}`));
+      });
       mqtt.on('message', (t, payload) => {
         try {
           if (t === planTopic)
@@ -85,16 +133,27 @@ export async function connectDeviceLink(
         }
       });
       await mqtt.subscribeAsync([planTopic, cmdTopic, runTopic], { qos: 1 });
+      subscribed = mqtt.connected;
     },
     async state(state) {
+      if (state.status === 'online') births.add(state.clock);
       await mqtt.publishAsync(stateTopic, encodePayload(state), { qos: 1, retain: true });
     },
     reader(report) {
       mqtt.publish(readerTopic, encodePayload(report), { qos: 1, retain: true });
     },
     async results(batch) {
+      const sentOn = generation;
       await mqtt.publishAsync(resultTopic, encodePayload(batch), { qos: 1 });
+      if (sentOn !== generation) throw new Error('acknowledged over a new connection: kept');
     },
     end: (force) => mqtt.endAsync(force),
+    listening: () => listening && mqtt.connected,
+    orchestratorHeard(answers) {
+      if (answers === undefined || !births.has(answers)) return false;
+      listening = true;
+      return true;
+    },
+    subscribed: () => subscribed && mqtt.connected,
   };
 }

@@ -15,6 +15,8 @@ import type { DeviceConfig } from './config.js';
 import { connectDeviceLink, type DeviceLink } from './device-link.js';
 import type { Reader } from './inputs/reader.js';
 import type { ServeContext } from './kinds/types.js';
+import type { ArrivalGuard } from './lease.js';
+import { guardArrivals } from './lease-wiring.js';
 import type { DeviceMetrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { wirePhysicalScans } from './physical-scans.js';
@@ -51,6 +53,7 @@ function deviceOutbox(config: DeviceConfig, link: DeviceLink, log: (line: string
     publish: (runId, results) =>
       link.results({ runId, device: config.id, seq: batchSeq++, results }),
     onError: (err) => log(`${config.id}: result publish failed (kept in outbox): ${String(err)}`),
+    ready: () => link.listening(),
   });
 }
 
@@ -95,6 +98,7 @@ function birthOf(
 }
 
 interface DeviceParts {
+  watch: NodeJS.Timeout;
   scheduler: ArrivalScheduler;
   queue: ServiceQueue<Arrival>;
   report: Throttled | null;
@@ -109,6 +113,7 @@ function stopper(p: DeviceParts): () => Promise<void> {
   let stopping: Promise<void> | null = null;
   return () => {
     stopping ??= (async () => {
+      clearInterval(p.watch);
       p.scheduler.cancelAll();
       p.queue.pause();
       p.report?.flush();
@@ -129,6 +134,26 @@ function stopper(p: DeviceParts): () => Promise<void> {
     })();
     return stopping;
   };
+}
+
+/** Planned patrons arrive at their time (the schedule lag observed), through the lease's guard. */
+function scheduleInto(
+  guard: ArrivalGuard<Arrival>,
+  config: DeviceConfig,
+  shared: DeviceShared,
+): ArrivalScheduler {
+  const lag = shared.metrics.lag.labels({
+    device: config.id,
+    kind: config.kind,
+    operation: KIND_OPERATION[config.kind],
+  });
+  return createArrivalScheduler({
+    now: shared.now,
+    onArrival: ({ runId, event }, queuedAt) => {
+      lag.observe(Math.max(0, queuedAt - event.at) / 1000);
+      guard.admit({ runId, event, queued: queuedAt });
+    },
+  });
 }
 
 export async function startDevice(
@@ -165,20 +190,9 @@ export async function startDevice(
     ...(tally ? { recorded: tally.sync } : {}),
   });
 
-  const lag = metrics.lag.labels({
-    device: config.id,
-    kind: config.kind,
-    operation: KIND_OPERATION[config.kind],
-  });
-  const scheduler = createArrivalScheduler({
-    now,
-    onArrival: ({ runId, event }, queuedAt) => {
-      lag.observe(Math.max(0, queuedAt - event.at) / 1000);
-      queue.push({ runId, event, queued: queuedAt });
-    },
-  });
-
   const birth = birthOf(config, shared, source, now());
+  const guarded = guardArrivals(config, queue, link, birth, shared.log);
+  const scheduler = scheduleInto(guarded.guard, config, shared);
 
   let activeRun: string | null = null;
   if (reader && tally && reader.source === 'physical') {
@@ -194,7 +208,8 @@ export async function startDevice(
     });
   }
 
-  const stop = stopper({ scheduler, queue, report, outbox, link, reader, client });
+  const { watch } = guarded;
+  const stop = stopper({ watch, scheduler, queue, report, outbox, link, reader, client });
 
   await link.listen({
     plan: (plan) => scheduler.schedule(plan.runId, plan.events),
@@ -206,6 +221,15 @@ export async function startDevice(
       else if (cmd.type === 'resume') queue.resume();
       else if (cmd.type === 'stop') void stop();
       else if (cmd.type === 'faults') faults.webhook = cmd.webhook;
+      else if (cmd.type === 'revoke') guarded.revoke(cmd.runId, cmd.ids, cmd.answers, scheduler);
+    },
+    heard: () => guarded.lease.heard(),
+    reconnected: () => {
+      guarded.asked();
+      // A restarted broker lost every retained message: say who we are again, and ask for the
+      // orchestrator's verdict (its `revoke` answer) before results flow again.
+      void link.state(birth()).catch(() => {});
+      report?.changed();
     },
   });
   await link.state(birth());

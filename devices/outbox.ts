@@ -46,6 +46,13 @@ export interface OutboxOptions {
   publish(runId: string, results: EventResult[]): Promise<void>;
   intervalMs?: number;
   maxBatch?: number;
+  /**
+   * May the periodic flush publish now? A broker's PUBACK only says the broker took the message;
+   * after a reconnect (a restarted broker has no subscriptions yet) the device waits until the
+   * orchestrator has shown it is listening again, or its results would be acknowledged into the
+   * void. An explicit `flush()` (the device stopping) does not wait.
+   */
+  ready?(): boolean;
   onError?(err: unknown): void;
 }
 
@@ -120,7 +127,8 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   };
 
   const timer = setInterval(() => {
-    if (queue.length > 0 && !inFlight) flush().catch((err: unknown) => opts.onError?.(err));
+    if (queue.length > 0 && !inFlight && (opts.ready?.() ?? true))
+      flush().catch((err: unknown) => opts.onError?.(err));
   }, opts.intervalMs ?? 200);
   timer.unref();
 

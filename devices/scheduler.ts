@@ -21,6 +21,8 @@ export interface ArrivalScheduler {
   pending(): number;
   /** Cancel everything not yet arrived and return it. */
   cancelAll(): RunEvent[];
+  /** Cancel these events of `runId` if not yet arrived (the orchestrator revoked them); returns how many. */
+  cancel(runId: string, ids: readonly string[]): number;
 }
 
 export function createArrivalScheduler(opts: {
@@ -66,6 +68,18 @@ export function createArrivalScheduler(opts: {
       return added;
     },
     pending: () => timers.size,
+    cancel(runId, ids) {
+      let n = 0;
+      for (const id of ids) {
+        const key = `${runId}\u0000${id}`;
+        const entry = timers.get(key);
+        if (entry === undefined) continue;
+        clearTimeout(entry.timer);
+        timers.delete(key);
+        n++;
+      }
+      return n;
+    },
     cancelAll() {
       const cancelled = [...timers.values()].map(({ arrival, timer }) => {
         clearTimeout(timer);

@@ -25,6 +25,8 @@ export interface DeviceConfigOptions {
   seed: number;
   timeoutMs?: number;
   stripeDelayMs?: number;
+  /** MQTT keepalive of every device, seconds (default devices/config.ts DEFAULT_KEEPALIVE_S). */
+  keepaliveS?: number;
 }
 
 function inputSpec(d: ScenarioDevice): InputSpec {
@@ -84,6 +86,7 @@ export function deviceConfigs(opts: DeviceConfigOptions): DeviceConfigInput[] {
       // The caller's (tests) first, then the scenario's payment time, then the fleet's default.
       stripeDelayMs: opts.stripeDelayMs ?? opts.scenario.operations.funding.paymentTime ?? 1500,
       seed: opts.seed,
+      ...(opts.keepaliveS !== undefined ? { keepaliveS: opts.keepaliveS } : {}),
     };
   });
 }

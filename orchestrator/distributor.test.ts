@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalRecord } from '../contract/journal.js';
-import type { Plan, PlanEvent } from '../contract/payloads.js';
+import type { DeviceCommand, Plan, PlanEvent } from '../contract/payloads.js';
 import { createDistributor } from './distributor.js';
 import { createLedger } from './ledger.js';
 import { createOrchestratorMetrics } from './metrics.js';
@@ -50,13 +50,15 @@ function fleet() {
     kindOf: () => 'entry-scanner',
   });
   const sent: Array<{ device: string; plan: Plan }> = [];
+  const commands: Array<{ device: string; cmd: DeviceCommand }> = [];
   const distributor = createDistributor({
     runId: 'run-t',
     registry,
     ledger,
     publish: (device, plan) => sent.push({ device, plan }),
+    command: (device, cmd) => commands.push({ device, cmd }),
   });
-  return { registry, ledger, sent, distributor, records };
+  return { registry, ledger, sent, distributor, records, commands };
 }
 
 const ev = (id: string, at: number): PlanEvent => ({
@@ -113,5 +115,37 @@ describe('plan distribution', () => {
       reassignedFrom: 'e-1',
       at: T0 + 5000,
     });
+  });
+
+  it('answers a birth: revokes what was ended while the device was lost, resends what it owes', () => {
+    const { distributor, sent, registry, commands } = fleet();
+    distributor.send([
+      { event: ev('e-1', T0 - 100), device: 'door-1' },
+      { event: ev('e-2', T0 + 5000), device: 'door-1' },
+      { event: ev('e-3', T0 + 5000), device: 'door-3' },
+    ]);
+    registry.markLost('door-1', T0);
+    distributor.deviceLost('door-1', T0); // e-1 interrupted, e-2 reassigned to door-3 as e-2r
+    const before = sent.length;
+    expect(distributor.deviceBorn('door-1')).toEqual({ revoked: 2, resent: 0 });
+    expect(commands.at(-1)).toEqual({
+      device: 'door-1',
+      cmd: { type: 'revoke', runId: 'run-t', ids: ['e-1', 'e-2'] },
+    });
+    expect(sent.length).toBe(before); // it owes nothing now
+    // A second birth names the same ids (the first verdict may have been missed); door-3's owed
+    // plans are sent again.
+    expect(distributor.deviceBorn('door-1')).toEqual({ revoked: 2, resent: 0 });
+    expect(distributor.deviceBorn('door-3')).toEqual({ revoked: 0, resent: 2 });
+    expect(
+      sent
+        .at(-1)
+        ?.plan.events.map((e) => e.id)
+        .sort(),
+    ).toEqual(['e-2r', 'e-3']);
+    expect(commands.at(-1)?.cmd).toEqual({ type: 'revoke', runId: 'run-t', ids: [] });
+    // The verdict names the birth it answers (its clock), so a replayed old verdict is known.
+    distributor.deviceBorn('door-3', T0 + 7);
+    expect(commands.at(-1)?.cmd).toMatchObject({ type: 'revoke', answers: T0 + 7 });
   });
 });

@@ -25,6 +25,7 @@ export interface FleetBroker {
 export async function openFleetBroker(opts: {
   fleet: string;
   runDir: string;
+  runId: string;
   url?: string;
   token?: string;
 }): Promise<FleetBroker> {
@@ -37,7 +38,17 @@ export async function openFleetBroker(opts: {
     const tokenFile = join(opts.runDir, 'broker-token');
     writeFileSync(tokenFile, token, { mode: 0o600 });
     chmodSync(tokenFile, 0o600);
-    const mqtt = await connectMqtt({ url, identity: { role: 'orchestrator' }, token });
+    // A persistent session: if only the orchestrator's link drops, the broker queues the devices'
+    // results (QoS 1) for it instead of acknowledging them to nobody (MQTT 3.1.1 §3.1.2.4).
+    const clientId = `ghostfleet-${opts.fleet}-orchestrator-${opts.runId}`;
+    const orchestrator = { role: 'orchestrator' } as const;
+    const mqtt = await connectMqtt({
+      url,
+      identity: orchestrator,
+      token,
+      clientId,
+      persistent: true,
+    });
     return {
       url,
       shownUrl: redactUrl(url),
@@ -47,6 +58,18 @@ export async function openFleetBroker(opts: {
       mqtt,
       async close() {
         await mqtt.endAsync().catch(() => {});
+        if (embedded === null) {
+          // Leave no session behind on an external broker: a clean connect discards it (§3.1.2.4).
+          await connectMqtt({
+            url,
+            identity: orchestrator,
+            token,
+            clientId,
+            connectTimeoutMs: 2000,
+          })
+            .then((c) => c.endAsync())
+            .catch(() => {});
+        }
         await embedded?.close();
       },
     };

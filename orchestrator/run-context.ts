@@ -45,6 +45,8 @@ export interface FleetRunOptions {
   warmupMs?: number;
   stripeDelayMs?: number;
   timeoutMs?: number;
+  /** Devices' MQTT keepalive, seconds: a half-open device is declared lost after 1.5 × it (default 5). */
+  keepaliveS?: number;
   /** Pin the control server's port (/metrics, /sd); default: a free one. */
   metricsPort?: number;
   /** Devices per device-host process (default 1: one process per device; orchestrator/hosts.ts). */

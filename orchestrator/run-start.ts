@@ -24,6 +24,7 @@ import { type FleetBroker, openFleetBroker } from './fleet-broker.js';
 import { planHosts } from './hosts.js';
 import { createJournalWriter } from './journal.js';
 import { createLedger } from './ledger.js';
+import { answerBirths, republishOnReconnect } from './link-recovery.js';
 import { createOrchestratorMetrics, zeroSeries } from './metrics.js';
 import { createProgressWindow } from './progress.js';
 import { DeviceRegistry } from './registry.js';
@@ -70,6 +71,7 @@ async function openBackbone(ids: Ids, cleanups: Cleanups): Promise<Backbone> {
   const broker = await openFleetBroker({
     fleet,
     runDir,
+    runId: ids.runId,
     ...(opts.brokerUrl ? { url: opts.brokerUrl } : {}),
     ...(opts.brokerToken ? { token: opts.brokerToken } : {}),
   });
@@ -155,6 +157,9 @@ function openBooks(b: Backbone, cleanups: Cleanups): Books {
     publish: (device, plan) => {
       b.broker.mqtt.publish(deviceTopic(fleet, device, 'plan'), encodePayload(plan), { qos: 1 });
     },
+    command: (device, cmd) => {
+      b.broker.mqtt.publish(deviceTopic(fleet, device, 'cmd'), encodePayload(cmd), { qos: 1 });
+    },
   });
   const state: RunContext['state'] = {
     phase: 'starting',
@@ -164,7 +169,9 @@ function openBooks(b: Backbone, cleanups: Cleanups): Books {
     startAt: 0,
     endsAt: 0,
   };
-  return { ...b, journal, registry, metrics, progress, ledger, distributor, state, abort };
+  const books = { ...b, journal, registry, metrics, progress, ledger, distributor, state, abort };
+  republishOnReconnect(books);
+  return books;
 }
 
 /** Device births and losses: journaled, and a loss while running or draining ends what it owed. */
@@ -191,7 +198,7 @@ async function listen(k: Books): Promise<Collector> {
     const at = k.now();
     for (const id of host.deviceIds) if (registry.markLost(id, at)) onState(id, 'lost', at);
   });
-  return startCollector({
+  const collector = await startCollector({
     mqtt: k.broker.mqtt,
     fleet: k.fleet,
     runId: k.runId,
@@ -200,6 +207,8 @@ async function listen(k: Books): Promise<Collector> {
     now: k.now,
     hooks: { log: opts.log, onState },
   });
+  answerBirths(k);
+  return collector;
 }
 
 async function startDevices(k: Books): Promise<number> {
@@ -214,6 +223,7 @@ async function startDevices(k: Books): Promise<number> {
     seed: opts.seed,
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.stripeDelayMs !== undefined ? { stripeDelayMs: opts.stripeDelayMs } : {}),
+    ...(opts.keepaliveS !== undefined ? { keepaliveS: opts.keepaliveS } : {}),
   });
   const hosts = planHosts(configs, opts.devicesPerHost);
   opts.log(`starting ${configs.length} devices in ${hosts.length} processes…`);

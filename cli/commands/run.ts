@@ -21,6 +21,7 @@ import type { CliIo } from '../io.js';
 import { looksLikeProduction } from '../production-guard.js';
 import { clearCurrentRun, writeCurrentRun } from '../run-file.js';
 import { runAndJudge } from '../run-stages.js';
+import { BROKER_TOKEN_ENV, readBrokerToken } from './broker.js';
 import { type FidelityFlags, readFidelity } from './fidelity-flags.js';
 import { formatFidelityStats } from './sandbox.js';
 
@@ -30,6 +31,8 @@ export interface RunFlags extends FidelityFlags {
   seed: string;
   json?: string;
   broker?: string;
+  brokerTokenFile?: string;
+  keepalive?: string;
   wallets?: string;
   target: string;
   targetProfile?: string;
@@ -86,6 +89,30 @@ function port(value: string): number {
     throw new GhostfleetError(ErrorCodes.BadArgument, `--metrics-port must be 1..65535, got ${n}`);
   }
   return n;
+}
+
+function keepalive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 600) {
+    throw new GhostfleetError(
+      ErrorCodes.BadArgument,
+      `--keepalive must be 1..600 seconds, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+/** The token of an external `ghostfleet broker` (never printed); only with --broker. */
+function brokerToken(flags: RunFlags, io: CliIo): { brokerToken?: string } {
+  if (flags.brokerTokenFile === undefined && io.env[BROKER_TOKEN_ENV] === undefined) return {};
+  if (!flags.broker) {
+    if (flags.brokerTokenFile === undefined) return {};
+    throw new GhostfleetError(
+      ErrorCodes.BadArgument,
+      '--broker-token-file applies to an external broker: pass --broker URL too',
+    );
+  }
+  return { brokerToken: readBrokerToken(io, flags.brokerTokenFile, '--broker-token-file') };
 }
 
 /** `--target-profile FILE`, said in the log: which paths, headers and fields differ from GhostPass. */
@@ -210,6 +237,8 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
         seed,
         target,
         ...(flags.broker ? { brokerUrl: flags.broker } : {}),
+        ...brokerToken(flags, io),
+        ...(flags.keepalive ? { keepaliveS: keepalive(flags.keepalive) } : {}),
         fleet: flags.fleet,
         ...(flags.metricsPort ? { metricsPort: port(flags.metricsPort) } : {}),
         ...(flags.faultProxy ? { faultProxy: true } : {}),
