@@ -188,7 +188,12 @@ for (const kind of BACKENDS) {
       await c.tdb.db.query(
         'alter table venue_entry_configs drop constraint venue_entry_configs_pkey',
       );
-      await c.tdb.db.query('insert into venue_entry_configs select * from venue_entry_configs');
+      // A second row for the venue, with its own id (as GhostPass's schema would give it).
+      const cols =
+        'venue_id, event_id, re_entry_allowed, initial_entry_fee_cents, venue_reentry_fee_cents, valid_reentry_scan_fee_cents, max_reentries';
+      await c.tdb.db.query(
+        `insert into venue_entry_configs (${cols}) select ${cols} from venue_entry_configs`,
+      );
       const r = await c.check('I6');
       expect(r.count).toBe(1);
       expect(r.sample[0]).toMatchObject({ venue_id: c.ids.venueId, configs: 2 });
