@@ -216,10 +216,11 @@ describe.skipIf(!socat)(
       // event loop can batch the pty reads.
       expect(f.completeAt - t0).toBeGreaterThanOrEqual(wire);
       const written = /wire (\d+\.\d) ms/.exec(io.stdout());
-      // Writer side: first byte to last ≈ the wire time less one byte (a late first write can
-      // shorten it a little, never the total: hence the generous lower bound).
-      expect(Number(written?.[1])).toBeGreaterThan(wire * 0.7);
-      expect(Number(written?.[1])).toBeLessThan(wire * 4);
+      // Writer side: from the frame's start to its last byte, every chunk at an absolute deadline,
+      // so never less than the wire time (printed to 0.1 ms), however late the first timer fired
+      // on a loaded machine. (How late it may be is not a correctness property: the exact pacing
+      // is pinned on a fake clock in devices/emulator/emulator.test.ts.)
+      expect(Number(written?.[1])).toBeGreaterThanOrEqual(Math.floor(wire * 10) / 10);
       expect(io.stdout()).toMatch(
         new RegExp(`: ${bytes} bytes, decode \\d+\\.\\d ms, wire \\d+\\.\\d ms`),
       );

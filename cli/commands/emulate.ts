@@ -143,7 +143,7 @@ export async function emulateCommand(
       ].filter(Boolean);
       io.out(
         `scan ${i + 1}/${count} ${scan.wallet} ${scan.shown}: ${bytes} bytes, ` +
-          `decode ${ms(r.firstByteAt - presented)}, wire ${ms(r.lastByteAt - r.firstByteAt)}, ` +
+          `decode ${ms(r.startedAt - presented)}, wire ${ms(r.lastByteAt - r.startedAt)}, ` +
           `attempts ${r.attempts}${extras.length ? ` (${extras.join(', ')})` : ''}\n`,
       );
     }

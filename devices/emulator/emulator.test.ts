@@ -254,6 +254,8 @@ describe('present', () => {
     expect(got).toHaveLength(45);
     expect(r.firstByteAt - start).toBeCloseTo(50 + 10_000 / 9600, 6);
     expect(r.lastByteAt - start).toBeCloseTo(50 + 46.875, 6);
+    expect(r.startedAt - start).toBeCloseTo(50, 6);
+    expect(r.lastByteAt - r.startedAt).toBeCloseTo(46.875, 6);
     expect(r).toMatchObject({ attempts: 1, noReads: 0, garbled: 0, duplicates: 0 });
   });
 
@@ -268,6 +270,8 @@ describe('present', () => {
     const start = clock.now();
     const r = await em.present(qr45, () => undefined);
     expect(r.lastByteAt - start).toBeLessThan(46.875 + 1);
+    // …and never early: from the frame's start to its last byte is at least the wire time.
+    expect(r.lastByteAt - r.startedAt).toBeGreaterThanOrEqual(46.875);
   });
 
   it('a no-read costs another decode time', async () => {

@@ -29,6 +29,12 @@ export interface EmulatorOptions {
 }
 
 export interface PresentResult {
+  /**
+   * When the good frame's first bit went on the wire (its decode done): every chunk is handed
+   * over at an absolute deadline from here, so `lastByteAt − startedAt` is never below the wire
+   * time, however late the first timer fired.
+   */
+  startedAt: number;
   /** When the first byte of the frame that was read correctly was handed to the sink. */
   firstByteAt: number;
   /** When its last byte was handed to the sink. */
@@ -69,7 +75,7 @@ export function createEmulator(profile: FirmwareProfile, opts: EmulatorOptions =
   async function send(
     bytes: Buffer,
     sink: Sink,
-  ): Promise<{ firstByteAt: number; lastByteAt: number }> {
+  ): Promise<{ startedAt: number; firstByteAt: number; lastByteAt: number }> {
     const start = now();
     let from = 0;
     let firstByteAt = start;
@@ -81,7 +87,7 @@ export function createEmulator(profile: FirmwareProfile, opts: EmulatorOptions =
       await sink(bytes.subarray(from, chunk.end));
       from = chunk.end;
     }
-    return { firstByteAt, lastByteAt };
+    return { startedAt: start, firstByteAt, lastByteAt };
   }
 
   return {
