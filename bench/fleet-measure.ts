@@ -20,7 +20,7 @@ import { OPERATIONS, type Operation, type Outcome } from '../contract/operations
 import type { Scenario } from '../orchestrator/scenario.js';
 import { PERFORMED_OUTCOMES } from '../validation/replay.js';
 import type { Report } from '../validation/report.js';
-import { type ProcCpu, readProcCpu, totalTicks } from './cpu.js';
+import { ownTicks, type ProcCpu, readProcCpu, totalTicks } from './cpu.js';
 import type { TargetProcess } from './target-process.js';
 import { TRIVIAL_IDS, TRIVIAL_WEBHOOK_SECRET } from './trivial-ids.js';
 
@@ -67,6 +67,9 @@ export interface FleetMeasurement {
     devicesSeconds: number;
     totalSeconds: number;
     runPhaseSeconds: number | null;
+    /** The run phase split: this process (orchestrator + broker) and the device hosts. */
+    runPhaseOrchestratorSeconds: number | null;
+    runPhaseDevicesSeconds: number | null;
     totalPer1000Ops: number | null;
     runPhasePer1000Ops: number | null;
     runPhasePer1000HttpRequests: number | null;
@@ -99,6 +102,7 @@ export async function measureFleet(opts: {
   const stateDir = mkdtempSync(join(tmpdir(), 'gf-bench-'));
   const logs: string[] = [];
   let readyTicks: number | null = null;
+  let readyOwnTicks: number | null = null;
   let mqttCounts: (() => FleetMeasurement['mqtt']) | null = null;
   const countsBefore = await target.counts();
   const before: ProcCpu = readProcCpu();
@@ -121,7 +125,9 @@ export async function measureFleet(opts: {
       onReady: (info) => {
         mqttCounts = info.mqttCounts;
         // Everything spent so far is start-up: this process, reaped children, live device hosts.
-        let ticks = totalTicks(readProcCpu());
+        const self = readProcCpu();
+        readyOwnTicks = ownTicks(self);
+        let ticks = totalTicks(self);
         for (const host of info.supervisor.hosts()) {
           try {
             ticks += totalTicks(readProcCpu(host.pid));
@@ -168,6 +174,8 @@ export async function measureFleet(opts: {
   const httpRequestsTotal = Object.values(httpRequests).reduce((n, v) => n + v, 0);
   const totalSeconds = (totalTicks(after) - totalTicks(before)) / hz;
   const runPhaseSeconds = readyTicks === null ? null : (totalTicks(after) - readyTicks) / hz;
+  const runPhaseOrchestratorSeconds =
+    readyOwnTicks === null ? null : (ownTicks(after) - readyOwnTicks) / hz;
   return {
     factor: opts.factor,
     scenario: scenario.name,
@@ -188,6 +196,11 @@ export async function measureFleet(opts: {
       devicesSeconds: (after.cutime + after.cstime - before.cutime - before.cstime) / hz,
       totalSeconds,
       runPhaseSeconds,
+      runPhaseOrchestratorSeconds,
+      runPhaseDevicesSeconds:
+        runPhaseSeconds === null || runPhaseOrchestratorSeconds === null
+          ? null
+          : runPhaseSeconds - runPhaseOrchestratorSeconds,
       totalPer1000Ops: per1000(totalSeconds, performed),
       runPhasePer1000Ops: per1000(runPhaseSeconds, performed),
       runPhasePer1000HttpRequests: per1000(runPhaseSeconds, httpRequestsTotal),

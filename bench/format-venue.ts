@@ -25,7 +25,7 @@ export function venueLines(m: FleetMeasurement, peerPer1000: number | null): str
   out.push(
     `  all: planned ${m.planned}, performed ${m.performed}, rate error ${percent(rateError(m.planned, m.performed), 2)}, dropped ${percent(droppedShare(m.planned, m.dropped), 3)}`,
     messagesLine(m),
-    `  fleet CPU run phase ${num(m.cpu.runPhaseSeconds)} s -> ${num(m.cpu.runPhasePer1000Ops)} s/1000 ops = ${num(ratio(m.cpu.runPhasePer1000Ops, peerPer1000), 1)}x autocannon's per request`,
+    `  fleet CPU run phase ${num(m.cpu.runPhaseSeconds)} s (orchestrator+broker ${num(m.cpu.runPhaseOrchestratorSeconds)} s, devices ${num(m.cpu.runPhaseDevicesSeconds)} s) -> ${num(m.cpu.runPhasePer1000Ops)} s/1000 ops = ${num(ratio(m.cpu.runPhasePer1000Ops, peerPer1000), 1)}x autocannon's per request`,
   );
   for (const n of m.notes) out.push(`  note: ${n}`);
   return out;

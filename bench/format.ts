@@ -93,7 +93,7 @@ function fleetTable(m: FleetMeasurement): string {
   }
   const c = m.cpu;
   lines.push(
-    `fleet CPU: orchestrator+broker ${num(c.orchestratorSeconds)} s + device processes ${num(c.devicesSeconds)} s = ${num(c.totalSeconds)} s (run phase ${num(c.runPhaseSeconds)} s)`,
+    `fleet CPU: orchestrator+broker ${num(c.orchestratorSeconds)} s + device processes ${num(c.devicesSeconds)} s = ${num(c.totalSeconds)} s (run phase ${num(c.runPhaseSeconds)} s: orchestrator+broker ${num(c.runPhaseOrchestratorSeconds)} s, devices ${num(c.runPhaseDevicesSeconds)} s)`,
     `  ${m.performed} operations, ${m.httpRequestsTotal} HTTP requests to the target`,
     `  CPU s/1000 ops: run ${num(c.runPhasePer1000Ops)}  total ${num(c.totalPer1000Ops)}   (run phase per 1000 HTTP requests: ${num(c.runPhasePer1000HttpRequests)})`,
   );
