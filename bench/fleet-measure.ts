@@ -23,6 +23,7 @@ import type { Report } from '../validation/report.js';
 import { ownTicks, type ProcCpu, readProcCpu, totalTicks } from './cpu.js';
 import type { TargetProcess } from './target-process.js';
 import { TRIVIAL_IDS, TRIVIAL_WEBHOOK_SECRET } from './trivial-ids.js';
+import { startWarmWindow, type WarmWindow } from './warm-window.js';
 
 export interface OperationMeasurement {
   targetPerMinute: number;
@@ -74,9 +75,14 @@ export interface FleetMeasurement {
     runPhasePer1000Ops: number | null;
     runPhasePer1000HttpRequests: number | null;
   };
+  /** The second half of the arrivals (see warm-window.ts); null when it could not be measured. */
+  warm: WarmWindow | null;
   notes: string[];
   logTail: string[];
 }
+
+/** runArrivals' default warm-up: arrivals start this long after the ready moment. */
+const ARRIVALS_START_MS = 1500;
 
 const per1000 = (seconds: number | null, n: number): number | null =>
   seconds === null || n <= 0 ? null : (seconds / n) * 1000;
@@ -104,6 +110,7 @@ export async function measureFleet(opts: {
   let readyTicks: number | null = null;
   let readyOwnTicks: number | null = null;
   let mqttCounts: (() => FleetMeasurement['mqtt']) | null = null;
+  let warm: ReturnType<typeof startWarmWindow> | null = null;
   const countsBefore = await target.counts();
   const before: ProcCpu = readProcCpu();
   const t0 = performance.now();
@@ -136,12 +143,23 @@ export async function measureFleet(opts: {
           }
         }
         readyTicks = ticks;
+        warm = startWarmWindow({
+          pids: info.supervisor.hosts().map((h) => h.pid),
+          target,
+          fromMs: ARRIVALS_START_MS + scenario.duration / 2,
+          toMs: ARRIVALS_START_MS + scenario.duration,
+          clockTicks: opts.clockTicks,
+        });
       },
     }));
+  } catch (err) {
+    (warm as ReturnType<typeof startWarmWindow> | null)?.cancel();
+    throw err;
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
   }
   const wallSeconds = (performance.now() - t0) / 1000;
+  const warmWindow = await (warm as ReturnType<typeof startWarmWindow> | null)?.result();
   const after = readProcCpu();
   const countsAfter = await target.counts();
   const hz = opts.clockTicks;
@@ -205,6 +223,7 @@ export async function measureFleet(opts: {
       runPhasePer1000Ops: per1000(runPhaseSeconds, performed),
       runPhasePer1000HttpRequests: per1000(runPhaseSeconds, httpRequestsTotal),
     },
+    warm: warmWindow ?? null,
     notes: report.notes,
     logTail: logs.slice(-10),
   };
