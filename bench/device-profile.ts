@@ -77,6 +77,7 @@ function deviceConfigs(
   targetUrl: string,
   stateDir: string,
   factor: number,
+  copies: number,
 ) {
   const base = (
     id: string,
@@ -89,7 +90,7 @@ function deviceConfigs(
     broker: { url: brokerUrl, token },
     profile: 'usb-cdc-qr',
     input: { input: 'virtual-serial' },
-    lanes: Math.min(1000, factor),
+    lanes: Math.max(1, Math.min(1000, factor)),
     dropDeadlineMs: 10_000,
     target: {
       baseUrl: targetUrl,
@@ -102,10 +103,15 @@ function deviceConfigs(
     stateDir,
     seed: 1,
   });
-  return [
-    ...TRIVIAL_IDS.entryGateways.map((g, i) => base(`door-${i + 1}`, 'entry-scanner', g)),
-    ...TRIVIAL_IDS.concessionGateways.map((g, i) => base(`concession-${i + 1}`, 'pos-terminal', g)),
-  ];
+  return Array.from({ length: copies }, (_, k) => {
+    const tag = k === 0 ? '' : `-${k + 1}`;
+    return [
+      ...TRIVIAL_IDS.entryGateways.map((g, i) => base(`door-${i + 1}${tag}`, 'entry-scanner', g)),
+      ...TRIVIAL_IDS.concessionGateways.map((g, i) =>
+        base(`concession-${i + 1}${tag}`, 'pos-terminal', g),
+      ),
+    ];
+  }).flat();
 }
 
 /** Plans as the orchestrator sends them: each second, the events of one second, 3 s ahead. */
@@ -123,7 +129,7 @@ async function sendPlans(
     for (const c of configs) {
       const every = c.kind === 'entry-scanner' ? perDoorMs : perPosMs;
       const events: PlanEvent[] = [];
-      for (let at = from + (n % 7); at < to; at += every) {
+      for (let at = from + (n % 7); factor > 0 && at < to; at += every) {
         const w = 1 + (n++ % 5000);
         events.push({
           id: `e-${n}`,
@@ -144,6 +150,8 @@ async function sendPlans(
             : {}),
         });
       }
+      // As the orchestrator's distributor: a device with nothing due gets no plan.
+      if (events.length === 0) continue;
       orch.publish(deviceTopic('prof', c.id, 'plan'), encodePayload({ runId, seq: 0, events }), {
         qos: 1,
       });
@@ -160,6 +168,9 @@ async function main(): Promise<void> {
     options: {
       factor: { type: 'string', default: '10' },
       duration: { type: 'string', default: '20s' },
+      import: { type: 'string' },
+      copies: { type: 'string', default: '1' },
+      'no-profile': { type: 'boolean', default: false },
     },
   });
   const factor = Number(values.factor);
@@ -168,13 +179,21 @@ async function main(): Promise<void> {
   const token = 'profile-token-0123';
   const broker = await startEmbeddedBroker({ fleet: 'prof', token });
   const target = await forkTrivialTarget();
-  const configs = deviceConfigs(broker.url, token, target.url, join(dir, 'state'), factor);
+  const copies = Number(values.copies);
+  if (!Number.isInteger(copies) || copies < 1)
+    throw new Error('--copies must be a positive integer');
+  const configs = deviceConfigs(broker.url, token, target.url, join(dir, 'state'), factor, copies);
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = fileURLToPath(
     new URL(`../devices/host-main.${fromSource ? 'ts' : 'js'}`, import.meta.url),
   );
   const host = fork(entry, [], {
-    execArgv: [...(fromSource ? ['--import', 'tsx'] : []), '--cpu-prof', '--cpu-prof-dir', dir],
+    execArgv: [
+      ...(fromSource ? ['--import', 'tsx'] : []),
+      ...(values.import ? ['--import', values.import] : []),
+      // The sampler wakes every ~1 ms: it costs the host CPU of its own (--no-profile to see).
+      ...(values['no-profile'] ? [] : ['--cpu-prof', '--cpu-prof-dir', dir]),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'json',
   });
@@ -192,24 +211,35 @@ async function main(): Promise<void> {
   const start = Date.now() + 3000;
   await sendPlans(orch, configs, { factor, durationMs, start });
   await new Promise((r) => setTimeout(r, Math.max(0, start + durationMs + 2000 - Date.now())));
-  const cpuRun = cpuAt() - cpuStarted;
+  const beforeStop = cpuAt();
+  const cpuRun = beforeStop - cpuStarted;
+  // The host's whole life lands in our cutime+cstime once it has exited and been reaped: the rest
+  // after `beforeStop` is its clean stop (outbox flush, offline state, MQTT end) and exit.
+  const reaped = readProcCpu();
   host.send({ type: 'stop' } satisfies ParentMessage);
   await once(host, 'exit');
+  const gone = readProcCpu();
+  const cpuStop = (gone.cutime + gone.cstime - reaped.cutime - reaped.cstime) / hz - beforeStop;
   const counts = await target.counts();
   await target.stop();
   await orch.endAsync(true);
   await broker.close();
+  console.log(
+    `device host at ${factor}x for ${durationMs / 1000} s; target answered ${JSON.stringify(counts)}`,
+  );
+  const ops = Object.values(counts).reduce((a, b) => a + b, 0);
+  const perOp = ops > 0 ? `${((1000 * cpuRun) / ops).toFixed(2)} ms/op` : 'no operations';
+  const perSecond = ((1000 * cpuRun) / (durationMs / 1000 + 5)).toFixed(1);
+  console.log(
+    `host CPU while running (after start-up): ${cpuRun.toFixed(2)} s, ${perOp}, ${perSecond} ms per second`,
+  );
+  console.log(`host CPU to stop and exit: ${cpuStop.toFixed(2)} s`);
+  if (values['no-profile']) return;
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
   const { functions, files } = topCosts(
     JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile,
   );
-  console.log(
-    `device host at ${factor}x for ${durationMs / 1000} s; target answered ${JSON.stringify(counts)}`,
-  );
-  const ops = Object.values(counts).reduce((a, b) => a + b, 0);
-  const perOp = ((1000 * cpuRun) / ops).toFixed(2);
-  console.log(`host CPU while running (after start-up): ${cpuRun.toFixed(2)} s, ${perOp} ms/op`);
   console.log(`profile: ${join(dir, file)}\n\ntop self time by function:\n${functions.join('\n')}`);
   console.log(`\ntop self time by file/package:\n${files.join('\n')}`);
 }

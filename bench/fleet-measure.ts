@@ -20,9 +20,10 @@ import { OPERATIONS, type Operation, type Outcome } from '../contract/operations
 import type { Scenario } from '../orchestrator/scenario.js';
 import { PERFORMED_OUTCOMES } from '../validation/replay.js';
 import type { Report } from '../validation/report.js';
-import { type ProcCpu, readProcCpu, totalTicks } from './cpu.js';
+import { ownTicks, type ProcCpu, readProcCpu, totalTicks } from './cpu.js';
 import type { TargetProcess } from './target-process.js';
 import { TRIVIAL_IDS, TRIVIAL_WEBHOOK_SECRET } from './trivial-ids.js';
+import { startWarmWindow, type WarmWindow } from './warm-window.js';
 
 export interface OperationMeasurement {
   targetPerMinute: number;
@@ -67,13 +68,21 @@ export interface FleetMeasurement {
     devicesSeconds: number;
     totalSeconds: number;
     runPhaseSeconds: number | null;
+    /** The run phase split: this process (orchestrator + broker) and the device hosts. */
+    runPhaseOrchestratorSeconds: number | null;
+    runPhaseDevicesSeconds: number | null;
     totalPer1000Ops: number | null;
     runPhasePer1000Ops: number | null;
     runPhasePer1000HttpRequests: number | null;
   };
+  /** The second half of the arrivals (see warm-window.ts); null when it could not be measured. */
+  warm: WarmWindow | null;
   notes: string[];
   logTail: string[];
 }
+
+/** runArrivals' default warm-up: arrivals start this long after the ready moment. */
+const ARRIVALS_START_MS = 1500;
 
 const per1000 = (seconds: number | null, n: number): number | null =>
   seconds === null || n <= 0 ? null : (seconds / n) * 1000;
@@ -99,7 +108,9 @@ export async function measureFleet(opts: {
   const stateDir = mkdtempSync(join(tmpdir(), 'gf-bench-'));
   const logs: string[] = [];
   let readyTicks: number | null = null;
+  let readyOwnTicks: number | null = null;
   let mqttCounts: (() => FleetMeasurement['mqtt']) | null = null;
+  let warm: ReturnType<typeof startWarmWindow> | null = null;
   const countsBefore = await target.counts();
   const before: ProcCpu = readProcCpu();
   const t0 = performance.now();
@@ -121,7 +132,9 @@ export async function measureFleet(opts: {
       onReady: (info) => {
         mqttCounts = info.mqttCounts;
         // Everything spent so far is start-up: this process, reaped children, live device hosts.
-        let ticks = totalTicks(readProcCpu());
+        const self = readProcCpu();
+        readyOwnTicks = ownTicks(self);
+        let ticks = totalTicks(self);
         for (const host of info.supervisor.hosts()) {
           try {
             ticks += totalTicks(readProcCpu(host.pid));
@@ -130,12 +143,23 @@ export async function measureFleet(opts: {
           }
         }
         readyTicks = ticks;
+        warm = startWarmWindow({
+          pids: info.supervisor.hosts().map((h) => h.pid),
+          target,
+          fromMs: ARRIVALS_START_MS + scenario.duration / 2,
+          toMs: ARRIVALS_START_MS + scenario.duration,
+          clockTicks: opts.clockTicks,
+        });
       },
     }));
+  } catch (err) {
+    (warm as ReturnType<typeof startWarmWindow> | null)?.cancel();
+    throw err;
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
   }
   const wallSeconds = (performance.now() - t0) / 1000;
+  const warmWindow = await (warm as ReturnType<typeof startWarmWindow> | null)?.result();
   const after = readProcCpu();
   const countsAfter = await target.counts();
   const hz = opts.clockTicks;
@@ -168,6 +192,8 @@ export async function measureFleet(opts: {
   const httpRequestsTotal = Object.values(httpRequests).reduce((n, v) => n + v, 0);
   const totalSeconds = (totalTicks(after) - totalTicks(before)) / hz;
   const runPhaseSeconds = readyTicks === null ? null : (totalTicks(after) - readyTicks) / hz;
+  const runPhaseOrchestratorSeconds =
+    readyOwnTicks === null ? null : (ownTicks(after) - readyOwnTicks) / hz;
   return {
     factor: opts.factor,
     scenario: scenario.name,
@@ -188,10 +214,16 @@ export async function measureFleet(opts: {
       devicesSeconds: (after.cutime + after.cstime - before.cutime - before.cstime) / hz,
       totalSeconds,
       runPhaseSeconds,
+      runPhaseOrchestratorSeconds,
+      runPhaseDevicesSeconds:
+        runPhaseSeconds === null || runPhaseOrchestratorSeconds === null
+          ? null
+          : runPhaseSeconds - runPhaseOrchestratorSeconds,
       totalPer1000Ops: per1000(totalSeconds, performed),
       runPhasePer1000Ops: per1000(runPhaseSeconds, performed),
       runPhasePer1000HttpRequests: per1000(runPhaseSeconds, httpRequestsTotal),
     },
+    warm: warmWindow ?? null,
     notes: report.notes,
     logTail: logs.slice(-10),
   };

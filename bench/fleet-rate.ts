@@ -139,6 +139,7 @@ async function main(): Promise<void> {
         runPhase: ratio(m.cpu.runPhasePer1000Ops),
         total: ratio(m.cpu.totalPer1000Ops),
         perHttpRequestRunPhase: ratio(m.cpu.runPhasePer1000HttpRequests),
+        perHttpRequestWarm: ratio(m.warm?.cpuPer1000HttpRequests ?? null),
       })),
     };
     console.log(formatBench(result));

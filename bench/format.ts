@@ -1,7 +1,7 @@
 /** The bench's human output: a header saying what is measured, one table per rate, the peer, the ratios. */
 import { OPERATIONS, OUTCOMES } from '../contract/operations.js';
 import type { FleetMeasurement } from './fleet-measure.js';
-import { messagesLine, venueLines } from './format-venue.js';
+import { messagesLine, venueLines, warmLine } from './format-venue.js';
 import type { PeerResult } from './peer.js';
 
 export interface BenchResult {
@@ -24,6 +24,8 @@ export interface BenchResult {
     runPhase: number | null;
     total: number | null;
     perHttpRequestRunPhase: number | null;
+    /** The warm window (second half of the arrivals), per HTTP request. */
+    perHttpRequestWarm: number | null;
   }>;
 }
 
@@ -63,6 +65,9 @@ export function header(
     '                   connect; from source every device process compiles TypeScript through tsx,',
     '                   which is most of it); "run" counts from the moment every device was up to the',
     '                   end of runFleet (arrivals, drain, clean stop).',
+    '  warm             the second half of the arrivals only: CPU of this process and every live device',
+    '                   process (/proc/<pid>/stat) per HTTP request the target answered, once each process',
+    '                   has compiled its hot paths (a short run pays ~0.3-1 s of warm-up per process).',
     'Peer: autocannon in this process (no workers), POST /api/entry/scan with a valid body, 10 connections,',
     "  a fixed request count of the same order as the 10x run's operations, after a 200-request warm-up;",
     '  CPU = process.cpuUsage() delta -> autocannon CPU seconds per 1,000 requests.',
@@ -93,11 +98,11 @@ function fleetTable(m: FleetMeasurement): string {
   }
   const c = m.cpu;
   lines.push(
-    `fleet CPU: orchestrator+broker ${num(c.orchestratorSeconds)} s + device processes ${num(c.devicesSeconds)} s = ${num(c.totalSeconds)} s (run phase ${num(c.runPhaseSeconds)} s)`,
+    `fleet CPU: orchestrator+broker ${num(c.orchestratorSeconds)} s + device processes ${num(c.devicesSeconds)} s = ${num(c.totalSeconds)} s (run phase ${num(c.runPhaseSeconds)} s: orchestrator+broker ${num(c.runPhaseOrchestratorSeconds)} s, devices ${num(c.runPhaseDevicesSeconds)} s)`,
     `  ${m.performed} operations, ${m.httpRequestsTotal} HTTP requests to the target`,
     `  CPU s/1000 ops: run ${num(c.runPhasePer1000Ops)}  total ${num(c.totalPer1000Ops)}   (run phase per 1000 HTTP requests: ${num(c.runPhasePer1000HttpRequests)})`,
   );
-  lines.push(messagesLine(m));
+  lines.push(warmLine(m), messagesLine(m));
   for (const n of m.notes) lines.push(`  note: ${n}`);
   return lines.join('\n');
 }
@@ -112,11 +117,11 @@ export function formatBench(r: BenchResult): string {
     `  (trivial target's own CPU over the whole bench, not counted anywhere: ${num(r.targetCpuSeconds)} s)`,
     '',
     '== ratio: fleet CPU s/1000 ops / autocannon CPU s/1000 requests',
-    `${'rate'.padEnd(6)}${pad('run phase', 11)}${pad('total', 9)}${pad('per HTTP request (run)', 25)}`,
+    `${'rate'.padEnd(6)}${pad('run phase', 11)}${pad('total', 9)}${pad('per HTTP request (run)', 25)}${pad('per HTTP request (warm)', 26)}`,
   );
   for (const x of r.ratios) {
     out.push(
-      `${`${x.factor}x`.padEnd(6)}${pad(`${num(x.runPhase, 1)}x`, 11)}${pad(`${num(x.total, 1)}x`, 9)}${pad(`${num(x.perHttpRequestRunPhase, 1)}x`, 25)}`,
+      `${`${x.factor}x`.padEnd(6)}${pad(`${num(x.runPhase, 1)}x`, 11)}${pad(`${num(x.total, 1)}x`, 9)}${pad(`${num(x.perHttpRequestRunPhase, 1)}x`, 25)}${pad(`${num(x.perHttpRequestWarm, 1)}x`, 26)}`,
     );
   }
   for (const v of r.venues) out.push('', ...venueLines(v, p.cpuSecondsPer1000));

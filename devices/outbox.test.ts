@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventResult } from '../contract/payloads.js';
 import { createOutbox, replayOutbox } from './outbox.js';
 
@@ -116,6 +116,52 @@ describe('outbox', () => {
     ]);
     await run3.close();
     expect(replayOutbox(file)).toEqual([]);
+  });
+
+  it('publishes one batch an interval after a result, keeps no timer while nothing is owed, retries a failed publish', async () => {
+    vi.useFakeTimers();
+    try {
+      const file = tmpFile();
+      const published: string[][] = [];
+      const errors: unknown[] = [];
+      let failures = 0;
+      const outbox = createOutbox({
+        file,
+        intervalMs: 200,
+        publish: async (_runId, results) => {
+          if (failures > 0) {
+            failures--;
+            throw new Error('broker down');
+          }
+          published.push(results.map((r) => r.id));
+        },
+        onError: (err) => errors.push(err),
+      });
+      // Idle: nothing owed, nothing ticking (the timer was 5 wake-ups a second per device).
+      expect(vi.getTimerCount()).toBe(0);
+      outbox.add('r1', result('a'));
+      outbox.add('r1', result('b'));
+      expect(vi.getTimerCount()).toBe(1);
+      await vi.advanceTimersByTimeAsync(199);
+      expect(published).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(published).toEqual([['a', 'b']]);
+      expect(vi.getTimerCount()).toBe(0);
+      // Long idle, then one more result: sent an interval later, not lost for want of a tick.
+      await vi.advanceTimersByTimeAsync(60_000);
+      failures = 1;
+      outbox.add('r1', result('c'));
+      await vi.advanceTimersByTimeAsync(200);
+      expect(errors).toHaveLength(1);
+      expect(outbox.pending()).toBe(1);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(published).toEqual([['a', 'b'], ['c']]);
+      expect(outbox.pending()).toBe(0);
+      expect(vi.getTimerCount()).toBe(0);
+      await outbox.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("an ack names its run: run 2's ack of e-000001 does not drop run 1's e-000001", () => {

@@ -1,7 +1,7 @@
 /**
  * Publish a changing value at most once per interval: the first change goes out at once, later
  * changes inside the window are folded into one trailing publication at its end, so the last state
- * always gets out and a reader streaming garbage costs at most one message a second (issue 6).
+ * always gets out and a reader streaming garbage costs at most one message per interval (issue 6).
  */
 export interface Throttled {
   /** The value changed: publish now, or at the end of the current window. */
