@@ -49,7 +49,7 @@ export function registerRollback(
   program
     .command('rollback')
     .description(
-      "delete only the test data: the test venue's rows (gateways, items, entry config, entries, ledger rows) and the wallet_test_N wallets' rows",
+      "delete only the test data (--db postgres://… or --target staging): the test venue's rows (gateways, items, entry config, entries, ledger rows) and the wallet_test_N wallets' rows",
     )
     .option('--db <postgres-url>', 'the GhostPass database (a Supabase connection string works)')
     .option(

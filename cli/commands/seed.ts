@@ -147,7 +147,7 @@ export function registerSeed(program: Command, io: CliIo, setExit: (code: number
   program
     .command('seed')
     .description(
-      'seed a GhostPass PostgreSQL with test data: wallets (each with an opening FUND row), the test venue, 2 doors + 4 concession gateways, items, entry config; idempotent and resumable',
+      'seed a GhostPass database (--db postgres://… or --target staging through supabase-js) with test data: wallets (each with an opening FUND row), the test venue, 2 doors + 4 concession gateways, items, entry config; idempotent and resumable',
     )
     .option('--db <postgres-url>', 'the GhostPass database (a Supabase connection string works)')
     .option(
