@@ -11,6 +11,8 @@ declare module 'autocannon' {
     connections?: number;
     pipelining?: number;
     amount?: number;
+    /** Requests per second over all connections (README "API"): a paced, not saturating, client. */
+    overallRate?: number;
     duration?: number;
     timeout?: number;
   }

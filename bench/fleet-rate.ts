@@ -118,10 +118,26 @@ async function main(): Promise<void> {
     );
     process.stderr.write(`running autocannon: ${amount} requests ...\n`);
     const peer = await runPeer({ baseUrl: target.url, amount, connections: 10 });
+    // The same peer paced at the 10x run's own HTTP rate: like for like in offered load (a paced
+    // client wakes a sleeping target per request; a saturating one never lets it sleep).
+    const pacedRate = biggest
+      ? Math.max(1, Math.round(biggest.httpRequestsTotal / (durationMs / 1000)))
+      : Math.round((3500 * 1.2) / 60);
+    process.stderr.write(`running autocannon paced at ${pacedRate} req/s ...\n`);
+    const pacedPeer = await runPeer({
+      baseUrl: target.url,
+      amount: Math.max(200, biggest?.httpRequestsTotal ?? pacedRate * 20),
+      connections: 10,
+      overallRate: pacedRate,
+    });
     targetCpuSeconds = (await target.stop()).cpuSeconds;
 
-    const ratio = (x: number | null): number | null =>
-      x === null || !(peer.cpuSecondsPer1000 > 0) ? null : x / peer.cpuSecondsPer1000;
+    const ratioTo =
+      (p: { cpuSecondsPer1000: number }) =>
+      (x: number | null): number | null =>
+        x === null || !(p.cpuSecondsPer1000 > 0) ? null : x / p.cpuSecondsPer1000;
+    const ratio = ratioTo(peer);
+    const paced = ratioTo(pacedPeer);
     const result: BenchResult = {
       startedAt: new Date().toISOString(),
       node: process.version,
@@ -133,6 +149,7 @@ async function main(): Promise<void> {
       fleet,
       venues,
       peer,
+      pacedPeer,
       targetCpuSeconds,
       ratios: fleet.map((m) => ({
         factor: m.factor,
@@ -140,6 +157,8 @@ async function main(): Promise<void> {
         total: ratio(m.cpu.totalPer1000Ops),
         perHttpRequestRunPhase: ratio(m.cpu.runPhasePer1000HttpRequests),
         perHttpRequestWarm: ratio(m.warm?.cpuPer1000HttpRequests ?? null),
+        pacedRunPhase: paced(m.cpu.runPhasePer1000Ops),
+        pacedPerHttpRequestWarm: paced(m.warm?.cpuPer1000HttpRequests ?? null),
       })),
     };
     console.log(formatBench(result));

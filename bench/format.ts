@@ -17,6 +17,8 @@ export interface BenchResult {
   /** The stadium and 100x runs (device-host mode); empty with --skip-venues. */
   venues: FleetMeasurement[];
   peer: PeerResult;
+  /** The same peer paced at the 10x run's HTTP rate (autocannon's overallRate). */
+  pacedPeer: PeerResult;
   /** The trivial target's own CPU over the whole bench (both fleet runs + autocannon): context only. */
   targetCpuSeconds: number;
   ratios: Array<{
@@ -26,6 +28,9 @@ export interface BenchResult {
     perHttpRequestRunPhase: number | null;
     /** The warm window (second half of the arrivals), per HTTP request. */
     perHttpRequestWarm: number | null;
+    /** The same two against the paced peer. */
+    pacedRunPhase: number | null;
+    pacedPerHttpRequestWarm: number | null;
   }>;
 }
 
@@ -107,23 +112,32 @@ function fleetTable(m: FleetMeasurement): string {
   return lines.join('\n');
 }
 
+function peerLines(p: PeerResult): string[] {
+  const pace = p.overallRate === null ? 'saturating' : `paced at ${p.overallRate} req/s`;
+  return [
+    `== peer: autocannon ${p.path}, ${pace}, ${p.connections} connections, ${p.requests} requests (${p.non2xx} non-2xx, ${p.errors} errors)`,
+    `  ${num(p.requestsPerSecond, 0)} req/s, p99 ${num(p.latencyP99Ms, 0)} ms, CPU ${num(p.cpuSeconds, 3)} s -> ${num(p.cpuSecondsPer1000, 3)} CPU s/1000 requests`,
+  ];
+}
+
+const times = (x: number | null): string => `${num(x, 1)}x`;
+
 export function formatBench(r: BenchResult): string {
-  const p = r.peer;
   const out = [header(r), ''];
   for (const m of r.fleet) out.push(fleetTable(m), '');
   out.push(
-    `== peer: autocannon ${p.path}, ${p.connections} connections, ${p.requests} requests (${p.non2xx} non-2xx, ${p.errors} errors)`,
-    `  ${num(p.requestsPerSecond, 0)} req/s, p99 ${num(p.latencyP99Ms, 0)} ms, CPU ${num(p.cpuSeconds, 3)} s -> ${num(p.cpuSecondsPer1000, 3)} CPU s/1000 requests`,
+    ...peerLines(r.peer),
+    ...peerLines(r.pacedPeer),
     `  (trivial target's own CPU over the whole bench, not counted anywhere: ${num(r.targetCpuSeconds)} s)`,
     '',
-    '== ratio: fleet CPU s/1000 ops / autocannon CPU s/1000 requests',
-    `${'rate'.padEnd(6)}${pad('run phase', 11)}${pad('total', 9)}${pad('per HTTP request (run)', 25)}${pad('per HTTP request (warm)', 26)}`,
+    '== ratio: fleet CPU s/1000 ops / autocannon CPU s/1000 requests (saturating; paced in the last two)',
+    `${'rate'.padEnd(6)}${pad('run phase', 11)}${pad('total', 9)}${pad('per HTTP request (run)', 25)}${pad('per HTTP request (warm)', 26)}${pad('paced: run', 12)}${pad('paced: warm', 13)}`,
   );
   for (const x of r.ratios) {
     out.push(
-      `${`${x.factor}x`.padEnd(6)}${pad(`${num(x.runPhase, 1)}x`, 11)}${pad(`${num(x.total, 1)}x`, 9)}${pad(`${num(x.perHttpRequestRunPhase, 1)}x`, 25)}${pad(`${num(x.perHttpRequestWarm, 1)}x`, 26)}`,
+      `${`${x.factor}x`.padEnd(6)}${pad(times(x.runPhase), 11)}${pad(times(x.total), 9)}${pad(times(x.perHttpRequestRunPhase), 25)}${pad(times(x.perHttpRequestWarm), 26)}${pad(times(x.pacedRunPhase), 12)}${pad(times(x.pacedPerHttpRequestWarm), 13)}`,
     );
   }
-  for (const v of r.venues) out.push('', ...venueLines(v, p.cpuSecondsPer1000));
+  for (const v of r.venues) out.push('', ...venueLines(v, r.peer.cpuSecondsPer1000));
   return out.join('\n');
 }

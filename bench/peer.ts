@@ -20,6 +20,8 @@ export interface PeerResult {
   requestsPerSecond: number;
   latencyP99Ms: number;
   warmupRequests: number;
+  /** Requests per second asked for (autocannon's overallRate), or null: as fast as it can. */
+  overallRate: number | null;
 }
 
 /** One valid `POST /api/entry/scan` (GHOSTPASS.md "Entry scan"), the same bytes every time. */
@@ -44,25 +46,28 @@ export async function runPeer(opts: {
   amount: number;
   connections?: number;
   warmup?: number;
+  /** Pace the peer at this many requests per second (the fleet's own rate) instead of saturating. */
+  overallRate?: number;
 }): Promise<PeerResult> {
   const path = DEFAULT_TARGET_PROFILE.paths.entryScan;
   const connections = opts.connections ?? 10;
   const warmup = opts.warmup ?? 200;
   const req = entryScanRequest();
-  const fire = (amount: number) =>
+  const fire = (amount: number, overallRate?: number) =>
     autocannon({
       url: new URL(path, opts.baseUrl).href,
       method: 'POST',
       ...req,
       connections,
       amount,
+      ...(overallRate !== undefined ? { overallRate } : {}),
     });
   // A short unmeasured pass first: JIT and connection setup are start-up, not per-request cost
   // (the fleet's "run phase" column likewise starts once its devices are up).
   if (warmup > 0) await fire(warmup);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const r = await fire(opts.amount);
+  const r = await fire(opts.amount, opts.overallRate);
   const wallSeconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -80,5 +85,6 @@ export async function runPeer(opts: {
     requestsPerSecond: wallSeconds > 0 ? requests / wallSeconds : Number.NaN,
     latencyP99Ms: r.latency.p99,
     warmupRequests: warmup,
+    overallRate: opts.overallRate ?? null,
   };
 }
