@@ -111,4 +111,27 @@ describe.skipIf(missingPostgres() !== null)('health against the sandbox on Postg
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/cannot read .*nope\.env/);
   });
+
+  it('checks the API in the forms --target-profile names, at its baseUrl unless --target', async () => {
+    // The sandbox serves GhostPass's own paths only: a 404 proves the renamed path was asked.
+    writeFileSync(
+      join(dir, 'renamed.json'),
+      JSON.stringify({ baseUrl: sb.url, paths: { balance: '/api/v2/balance' } }),
+    );
+    env('elsewhere.env', SECRET, 'http://127.0.0.1:9');
+    const r = await cli(
+      'health',
+      '--env-file',
+      'elsewhere.env',
+      '--target-profile',
+      'renamed.json',
+    );
+    expect(r.out).toContain(`health of ${sb.url}`);
+    expect(r.out).toContain('✗ api: balance read — GET balance as device_test_1: HTTP 404');
+    expect(r.out).toContain('✓ webhook: mis-signed event refused');
+    expect(r.code).toBe(3);
+    const bad = await cli('health', '--target-profile', 'nope.json');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/nope\.json/);
+  });
 });

@@ -1,5 +1,6 @@
 /**
- * `ghostfleet health --target URL|staging [--env-file .env.test] [--db URL]`: is this GhostPass
+ * `ghostfleet health --target URL|staging [--env-file .env.test] [--db URL] [--target-profile FILE]`:
+ * is this GhostPass
  * ready for a run? With `--target staging` the API is the env file's API_BASE_URL and the database
  * is checked through supabase-js (SUPABASE_URL, SUPABASE_SERVICE_KEY of the env file) unless
  * `--db` names its PostgreSQL. The database (reachable, the invariants' tables and columns, the test data the env file
@@ -18,6 +19,7 @@ import { type Check, fail, formatChecks, healthy, skip } from '../../ghostpass/h
 import { databaseChecks } from '../../ghostpass/health/database.js';
 import type { ProvisionStore } from '../../ghostpass/provision/store.js';
 import type { TargetIds } from '../../ghostpass/target.js';
+import { type LoadedTargetProfile, loadTargetProfile } from '../../ghostpass/target-profile.js';
 import type { CliIo } from '../io.js';
 import { wholeNumber } from './seed.js';
 import { openStore } from './staging.js';
@@ -28,9 +30,10 @@ export interface HealthFlags {
   db?: string;
   wallets: string;
   timeout: string;
+  targetProfile?: string;
 }
 
-function readTarget(flags: HealthFlags, io: CliIo) {
+function readTarget(flags: HealthFlags, io: CliIo, loaded: LoadedTargetProfile | null) {
   const path = resolve(io.cwd, flags.envFile);
   let text: string;
   try {
@@ -43,7 +46,9 @@ function readTarget(flags: HealthFlags, io: CliIo) {
     );
   }
   const vars = parseEnvFile(text);
+  // As in `run` and `preflight`: --target, then the profile's baseUrl, then API_BASE_URL.
   if (flags.target && flags.target !== 'staging') vars.API_BASE_URL = flags.target;
+  else if (loaded?.baseUrl) vars.API_BASE_URL = loaded.baseUrl;
   return targetFromEnv(vars);
 }
 
@@ -77,9 +82,17 @@ async function dbChecks(
 export async function healthCommand(flags: HealthFlags, io: CliIo): Promise<number> {
   const wallets = wholeNumber(flags.wallets, '--wallets', 0, 1_000_000);
   const timeoutMs = wholeNumber(flags.timeout, '--timeout-ms', 100, 120_000);
-  const target = readTarget(flags, io);
+  const loaded = flags.targetProfile
+    ? await loadTargetProfile(resolve(io.cwd, flags.targetProfile))
+    : null;
+  const target = readTarget(flags, io, loaded);
   const checks = await dbChecks(flags, io, target.ids, wallets);
-  const client = createGhostPassClient({ baseUrl: target.baseUrl, timeoutMs, connections: 2 });
+  const client = createGhostPassClient({
+    baseUrl: target.baseUrl,
+    timeoutMs,
+    connections: 2,
+    ...(loaded ? { profile: loaded.profile } : {}),
+  });
   try {
     checks.push(...(await apiChecks(client)));
     checks.push(...(await webhookChecks(client, target.webhookSecret)));
@@ -107,6 +120,10 @@ export function registerHealth(program: Command, io: CliIo, setExit: (code: numb
     .option('--db <postgres-url>', 'also check its database (a Supabase connection string works)')
     .option('--wallets <n>', 'test wallets the run needs', '1')
     .option('--timeout-ms <n>', 'per-request timeout', '10000')
+    .option(
+      '--target-profile <file>',
+      'the target\'s paths, headers and body field names where they differ from GhostPass\'s (JSON; README "Target profiles")',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  ghostfleet health --target http://127.0.0.1:8787 --env-file .env.test --db postgres://postgres@127.0.0.1:5432/ghostpass\n  ghostfleet health --target staging --env-file .env.test',
