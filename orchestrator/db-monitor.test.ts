@@ -2,6 +2,7 @@ import pg from 'pg';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbSample } from '../contract/journal.js';
+import { watchQueuedQueries } from '../test/support/pg-warnings.js';
 import { missingPostgres, type PgServer, startPostgres } from '../test/support/postgres.js';
 import { startDbMonitor } from './db-monitor.js';
 
@@ -17,6 +18,29 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe.skipIf(missing !== null)(
   `the database monitor${missing ? ` (skipped: ${missing})` : ''}`,
   () => {
+    // First in this file: pg warns once per process, so no earlier test may spend the warning.
+    it('a sample slower than the interval skips ticks: never two queries on its one client', async () => {
+      const url = server?.createDatabase('gf_monitor_fast') as string;
+      const warnings = watchQueuedQueries();
+      const samples: DbSample[] = [];
+      // Every 1 ms: each sample's four queries take longer, so ticks fall inside a running sample.
+      const monitor = await startDbMonitor({
+        url,
+        registry: new Registry(),
+        onSample: (s) => samples.push(s),
+        log: () => {},
+        everyMs: 1,
+      });
+      await sleep(500);
+      await monitor.stop();
+      await warnings.stop();
+      expect(warnings.seen()).toEqual([]);
+      expect(samples.length).toBeGreaterThan(3);
+      // Samples are sequential: each one's time is not before the previous one's.
+      for (let i = 1; i < samples.length; i++)
+        expect(samples[i]?.at).toBeGreaterThanOrEqual(samples[i - 1]?.at ?? 0);
+    });
+
     it('samples connections, lock waits, commits, rollbacks and rows written on a real PostgreSQL', async () => {
       const url = server?.createDatabase('gf_monitor') as string;
       const setup = new pg.Client({ connectionString: url });

@@ -103,19 +103,26 @@ export async function startDbMonitor(opts: DbMonitorOptions): Promise<DbMonitor>
   };
 
   await sample(); // the baseline: fails loudly now rather than silently later
-  let running: Promise<void> = Promise.resolve();
+  let running: Promise<void> | null = null;
   const timer = setInterval(() => {
-    running = sample().catch((err: unknown) => {
-      if (failures++ === 0)
-        opts.log(`database monitor: a sample failed (${(err as Error).message}); retrying`);
-    });
+    // A sample slower than the interval (a loaded database) skips a tick: one query at a time on
+    // the monitor's one client, never a second queued behind the first.
+    if (running !== null) return;
+    running = sample()
+      .catch((err: unknown) => {
+        if (failures++ === 0)
+          opts.log(`database monitor: a sample failed (${(err as Error).message}); retrying`);
+      })
+      .finally(() => {
+        running = null;
+      });
   }, opts.everyMs ?? 1000);
   let stopped: Promise<void> | null = null;
   return {
     stop() {
       stopped ??= (async () => {
         clearInterval(timer);
-        await running;
+        if (running !== null) await running;
         await client.end().catch(() => {});
       })();
       return stopped;

@@ -18,6 +18,8 @@ export function redactUrl(url: string): string {
   }
 }
 
+const SESSION_SETUP = "set session characteristics as transaction read only; set time zone 'UTC'";
+
 export interface PgBackendOptions {
   /** Connection timeout, so an unreachable database fails fast with a clear error. */
   connectTimeoutMs?: number;
@@ -39,16 +41,30 @@ export async function connectPostgres(
   });
   // An idle client's error (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => {});
-  // Queued before any query of ours on that client (a pg client runs its queries in order).
+  // Each server session is set up once, awaited, before its first query of ours: never a second
+  // query on a client still busy (pg 8 queues it with a deprecation warning; pg 9 refuses it).
   // UTC: supabase.sql's `timestamp` columns hold UTC wall time (Supabase runs in UTC; scan.ts
   // writes `new Date().toISOString()`), so `:t0` is compared in UTC, and samples print alike.
-  pool.on('connect', (client) => {
-    client
-      .query("set session characteristics as transaction read only; set time zone 'UTC'")
-      .catch(() => {});
-  });
+  const ready = new WeakSet<pg.PoolClient>();
+  const run = async <T extends Row>(sql: string, params?: readonly unknown[]): Promise<T[]> => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      if (!ready.has(client)) {
+        await client.query(SESSION_SETUP);
+        ready.add(client);
+      }
+      return (await client.query<T>(sql, params === undefined ? undefined : [...params])).rows;
+    } catch (err) {
+      // The server's answer (a SQL error) leaves the session usable; anything else discards it.
+      if (!(err instanceof pg.DatabaseError)) broken = err as Error;
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  };
   try {
-    await pool.query('select 1');
+    await run('select 1');
   } catch (err) {
     await pool.end().catch(() => {});
     throw databaseError(label, err, 'unreachable');
@@ -57,7 +73,7 @@ export async function connectPostgres(
     label,
     async query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]> {
       try {
-        return (await pool.query<T>(sql, params === undefined ? undefined : [...params])).rows;
+        return await run<T>(sql, params);
       } catch (err) {
         throw databaseError(label, err);
       }
