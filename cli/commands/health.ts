@@ -1,11 +1,11 @@
 /**
  * `ghostfleet health --target URL|staging [--env-file .env.test] [--db URL] [--target-profile FILE]`:
- * is this GhostPass
- * ready for a run? With `--target staging` the API is the env file's API_BASE_URL and the database
- * is checked through supabase-js (SUPABASE_URL, SUPABASE_SERVICE_KEY of the env file) unless
- * `--db` names its PostgreSQL. The database (reachable, the invariants' tables and columns, the test data the env file
- * names), the API (a balance read as test wallet 1) and the Stripe webhook endpoint (a mis-signed
- * event gets 400, a signed harmless one is accepted). A ✓/✗ checklist; exit 3 on any ✗.
+ * is this GhostPass ready for a run? With `--target staging` the API is the env file's
+ * API_BASE_URL (or the profile's baseUrl) and the database is checked through supabase-js
+ * (SUPABASE_URL, SUPABASE_SERVICE_KEY of the env file) unless `--db` names its PostgreSQL. The
+ * database (reachable, the invariants' tables and columns, the test data the env file names), the
+ * API (a balance read as test wallet 1, in the profile's forms) and the Stripe webhook endpoint (a
+ * mis-signed event gets 400, a signed harmless one is accepted). A ✓/✗ checklist; exit 3 on any ✗.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
