@@ -31,11 +31,11 @@ describe.skipIf(missing !== null)(
         log: () => {},
         everyMs: 1,
       });
-      await sleep(500);
+      // Until five samples have landed (hundreds of ticks fell inside them), however slow the machine.
+      while (samples.length < 5) await sleep(20);
       await monitor.stop();
       await warnings.stop();
       expect(warnings.seen()).toEqual([]);
-      expect(samples.length).toBeGreaterThan(3);
       // Samples are sequential: each one's time is not before the previous one's.
       for (let i = 1; i < samples.length; i++)
         expect(samples[i]?.at).toBeGreaterThanOrEqual(samples[i - 1]?.at ?? 0);
